@@ -1,0 +1,258 @@
+"""list[Letter] -> Archive: group items by procedure, guideline, specialty, region and
+decision, sort everything, count.  Pure: no file access, deterministic order."""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from dataclasses import dataclass, field
+from typing import Iterable, Sequence
+
+from sitegen.model import Citation, Item, Letter
+from sitegen.urls import slugify
+
+UNMAPPED = "unmapped"
+UNDECIDED = "undecided"
+DECISION_KEYS = ("overturned", "upheld", UNDECIDED)
+DECISION_TITLES = {"overturned": "Overturned", "upheld": "Upheld", UNDECIDED: "Decision not stated"}
+CATEGORY_TITLES = {
+    "imaging": "Imaging",
+    "surgery": "Surgery",
+    "medication": "Medications",
+    "injection": "Injections",
+    "therapy": "Therapy",
+    "dme": "Durable medical equipment",
+    "diagnostic-test": "Diagnostic tests",
+    "evaluation": "Evaluations",
+    "program": "Programs",
+    "lab": "Laboratory",
+    "other": "Other",
+    None: "Not yet classified",
+}
+
+_SENTENCE = re.compile(r"(.+?[.!?])(?:\s+(?=[A-Z(\"'])|\s*$)", re.S)
+
+
+def first_sentence(text: str, limit: int = 240) -> str:
+    """First sentence of ``text`` (whitespace collapsed, cut at ``limit`` chars)."""
+    text = " ".join(text.split())
+    m = _SENTENCE.match(text)
+    s = m.group(1) if m else text
+    if len(s) > limit:
+        s = s[: limit - 1].rsplit(" ", 1)[0] + "…"
+    return s
+
+
+def guideline_key(c: Citation) -> str | None:
+    """Canonical key of a citation: normalisation's key, else one derived from its parts."""
+    if c.key:
+        return c.key
+    if c.source == "none":
+        return None
+    parts = [c.source, c.document or ""]
+    if c.chapter:
+        parts.append(("ch " + c.chapter) if c.chapter.isdigit() else c.chapter)
+    if c.source == "other" and not c.document:
+        parts.append(c.raw[:60])
+    return slugify(" ".join(p for p in parts if p))
+
+
+def guideline_title(c: Citation) -> str:
+    if c.title:
+        return c.title
+    if c.source == "other" and not c.document:
+        return c.raw[:80] or "Other guideline"
+    bits = [c.source] if c.source not in ("other",) else []
+    if c.document and c.document != c.source:
+        bits.append(c.document)
+    if c.chapter:
+        bits.append(f"Ch. {c.chapter}" if c.chapter.isdigit() else c.chapter)
+    return " ".join(bits) or "Guideline"
+
+
+def procedure_title(slug: str | None, requests: Counter[str] | None = None) -> str:
+    if slug is None or slug == UNMAPPED:
+        return "Unmapped requests"
+    return slug.replace("-", " ").capitalize()
+
+
+@dataclass(frozen=True)
+class ItemRef:
+    """One item of one letter, with what the listings need."""
+
+    letter_id: str
+    case_number: str | None
+    index: int
+    item: Item
+    date_of_injury: str | None
+    year: int | None
+    specialty: str | None
+    guideline_keys: tuple[str, ...]
+    guideline_titles: tuple[str, ...]
+
+    @property
+    def decision_key(self) -> str:
+        return self.item.decision or UNDECIDED
+
+    @property
+    def anchor(self) -> str:
+        return f"item-{self.index + 1}"
+
+    @property
+    def summary(self) -> str:
+        return first_sentence(self.item.rationale)
+
+
+@dataclass
+class Group:
+    """A set of item references (procedure, guideline, specialty, region, decision)."""
+
+    key: str
+    title: str
+    refs: list[ItemRef] = field(default_factory=list)
+    category: str | None = None
+    source: str | None = None
+    document: str | None = None
+    topics: Counter[str] = field(default_factory=Counter)
+    requests: Counter[str] = field(default_factory=Counter)
+
+    @property
+    def counts(self) -> dict[str, int]:
+        c = Counter(r.decision_key for r in self.refs)
+        return {k: c.get(k, 0) for k in DECISION_KEYS}
+
+    @property
+    def overturn_rate(self) -> float | None:
+        c = self.counts
+        decided = c["overturned"] + c["upheld"]
+        return c["overturned"] / decided if decided else None
+
+    @property
+    def letter_count(self) -> int:
+        return len({r.letter_id for r in self.refs})
+
+    def counter(self, attr: str) -> list[tuple[str, int]]:
+        """(value, count) pairs for an ItemRef attribute, most common first."""
+        c: Counter[str] = Counter()
+        for r in self.refs:
+            v = getattr(r, attr)
+            if isinstance(v, tuple):
+                c.update(v or ("none cited",))
+            else:
+                c[v or "not stated"] += 1
+        return sorted(c.items(), key=lambda kv: (-kv[1], kv[0]))
+
+
+@dataclass
+class Archive:
+    letters: list[Letter]
+    """Sorted by id: the previous/next order of case pages."""
+    latest: list[Letter]
+    procedures: dict[str, Group]
+    guidelines: dict[str, Group]
+    specialties: dict[str, Group]
+    regions: dict[str, Group]
+    decisions: dict[str, Group]
+    item_count: int
+    years: tuple[int, int] | None
+
+    @property
+    def overturn_rate(self) -> float | None:
+        over = len(self.decisions.get("overturned", Group("", "")).refs)
+        up = len(self.decisions.get("upheld", Group("", "")).refs)
+        return over / (over + up) if over + up else None
+
+    def categories(self) -> list[tuple[str, list[Group]]]:
+        """Procedures grouped by category (category order of model.CATEGORIES), A-Z inside."""
+        by: dict[str | None, list[Group]] = {}
+        for g in self.procedures.values():
+            by.setdefault(g.category, []).append(g)
+        order = list(CATEGORY_TITLES)
+        out = []
+        for cat in sorted(by, key=lambda c: order.index(c) if c in order else len(order)):
+            out.append((CATEGORY_TITLES.get(cat, str(cat).title()), sorted(by[cat], key=lambda g: g.title.lower())))
+        return out
+
+    def guideline_tree(self) -> list[tuple[str, list[tuple[str, list[Group]]]]]:
+        """source -> document -> guidelines (A-Z)."""
+        tree: dict[str, dict[str, list[Group]]] = {}
+        for g in self.guidelines.values():
+            tree.setdefault(g.source or "other", {}).setdefault(g.document or "Other", []).append(g)
+        order = ["MTUS", "ODG", "other"]
+        return [
+            (src, [(doc, sorted(gs, key=lambda g: _natural(g.title))) for doc, gs in sorted(docs.items())])
+            for src, docs in sorted(tree.items(), key=lambda kv: order.index(kv[0]) if kv[0] in order else 9)
+        ]
+
+
+def _natural(s: str) -> list[object]:
+    return [int(t) if t.isdigit() else t.lower() for t in re.split(r"(\d+)", s)]
+
+
+def _sort_key(letter: Letter) -> tuple[int, str, str]:
+    return (letter.year or 0, letter.case_number or "", letter.id)
+
+
+def collect(letters: Iterable[Letter], procedure_titles: dict[str, str] | None = None) -> Archive:
+    ordered = sorted(letters, key=lambda l: l.id)
+    titles = procedure_titles or {}
+    procedures: dict[str, Group] = {}
+    guidelines: dict[str, Group] = {}
+    specialties: dict[str, Group] = {}
+    regions: dict[str, Group] = {}
+    decisions: dict[str, Group] = {k: Group(k, DECISION_TITLES[k]) for k in DECISION_KEYS}
+    items = 0
+    years = [y for l in ordered if (y := l.year)]
+    for letter in ordered:
+        specialty = letter.reviewer.specialties[0] if letter.reviewer.specialties else None
+        for i, item in enumerate(letter.items):
+            items += 1
+            cites = [c for c in item.guidelines.reviewer if guideline_key(c)]
+            keys = tuple(dict.fromkeys(guideline_key(c) for c in cites if guideline_key(c)))  # type: ignore[misc]
+            gtitles = tuple(dict.fromkeys(guideline_title(c) for c in cites))
+            ref = ItemRef(letter.id, letter.case_number, i, item, letter.date_of_injury, letter.year,
+                          specialty, keys, gtitles)  # type: ignore[arg-type]
+            slug = item.procedure or UNMAPPED
+            g = procedures.get(slug)
+            if g is None:
+                g = procedures[slug] = Group(slug, titles.get(slug) or procedure_title(item.procedure),
+                                             category=item.category if item.procedure else None)
+            g.refs.append(ref)
+            g.requests[item.request] += 1
+            for c in cites:
+                key = guideline_key(c)
+                assert key
+                gg = guidelines.get(key)
+                if gg is None:
+                    gg = guidelines[key] = Group(key, guideline_title(c), source=c.source, document=c.document)
+                if not gg.refs or gg.refs[-1] is not ref:
+                    gg.refs.append(ref)
+                if c.topic:
+                    gg.topics[c.topic] += 1
+            decisions[ref.decision_key].refs.append(ref)
+            if item.body_region:
+                rs = slugify(item.body_region)
+                regions.setdefault(rs, Group(rs, item.body_region.capitalize())).refs.append(ref)
+        for sp in dict.fromkeys(letter.reviewer.specialties):
+            ss = slugify(sp)
+            grp = specialties.setdefault(ss, Group(ss, sp))
+            grp.refs.extend(
+                ItemRef(letter.id, letter.case_number, i, it, letter.date_of_injury, letter.year, sp, (), ())
+                for i, it in enumerate(letter.items)
+            )
+    by_title = lambda d: dict(sorted(d.items(), key=lambda kv: (kv[1].title.lower(), kv[0])))  # noqa: E731
+    return Archive(
+        letters=ordered,
+        latest=sorted(ordered, key=_sort_key, reverse=True),
+        procedures=by_title(procedures),
+        guidelines=by_title(guidelines),
+        specialties=by_title(specialties),
+        regions=by_title(regions),
+        decisions=decisions,
+        item_count=items,
+        years=(min(years), max(years)) if years else None,
+    )
+
+
+def specialty_letters(archive: Archive, slug: str) -> Sequence[str]:
+    return sorted({r.letter_id for r in archive.specialties[slug].refs})

@@ -1,0 +1,54 @@
+"""The only module that writes site files: refuses two writes of one path."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+from sitegen.errors import BuildError
+
+
+class SiteWriter:
+    """Writes files under ``root`` (the temporary build folder)."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = root
+        self.written: dict[str, str] = {}
+        """site path -> what produced it (for the duplicate-path error)."""
+        self.bytes_written = 0
+
+    def _claim(self, path: str, origin: str) -> Path:
+        if path.startswith("/") or ".." in path.split("/"):
+            raise BuildError(f"{origin}: output path {path!r} escapes the site folder")
+        if path in self.written:
+            raise BuildError(f"two outputs for {path}: {self.written[path]} and {origin}")
+        self.written[path] = origin
+        target = self.root / path
+        target.parent.mkdir(parents=True, exist_ok=True)
+        return target
+
+    def write_text(self, path: str, text: str, origin: str = "") -> None:
+        self.write_bytes(path, text.encode("utf-8"), origin)
+
+    def write_bytes(self, path: str, data: bytes, origin: str = "") -> None:
+        target = self._claim(path, origin or path)
+        target.write_bytes(data)
+        self.bytes_written += len(data)
+
+    def copy_file(self, src: Path, path: str) -> None:
+        target = self._claim(path, str(src))
+        shutil.copyfile(src, target)
+
+    def copy_tree(self, src: Path, prefix: str = "", skip: set[str] | None = None) -> list[str]:
+        """Copy every file under ``src`` (sorted, dot-files skipped); returns the site paths."""
+        paths: list[str] = []
+        for file in sorted(src.rglob("*")):
+            rel = file.relative_to(src).as_posix()
+            if not file.is_file() or any(part.startswith(".") for part in rel.split("/")):
+                continue
+            site_path = f"{prefix}{rel}"
+            if skip and site_path in skip:
+                continue
+            self.copy_file(file, site_path)
+            paths.append(site_path)
+        return paths
