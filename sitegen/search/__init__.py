@@ -1,0 +1,65 @@
+"""Search: a Whoosh index for ``sitegen search`` and a sharded static index for the browser.
+
+``build_indexes`` writes both; ``update_indexes`` changes a few letters in both without
+rebuilding them.  Only :mod:`sitegen.search.whoosh_index` imports whoosh.
+"""
+
+from __future__ import annotations
+
+import time
+from concurrent.futures import ProcessPoolExecutor
+from pathlib import Path
+from typing import Any, Sequence
+
+from sitegen.model import Letter
+from sitegen.search.documents import documents
+
+#: Above this many letters the Whoosh index is built in a second process while the
+#: static index is built in this one.
+PARALLEL_MIN = 2000
+
+
+def _whoosh_build(docs: list[Any], index_dir: Path) -> int:
+    from sitegen.search import whoosh_index
+
+    return whoosh_index.build(docs, index_dir)
+
+
+def build_indexes(letters: Sequence[Letter], site_dir: Path, index_dir: Path) -> dict[str, Any]:
+    """Write the static index under ``site_dir/search/`` and the Whoosh index into ``index_dir``.
+
+    Returns stats: documents, bytes and files (static index), seconds (wall, both indexes).
+    """
+    t0 = time.perf_counter()
+    docs = documents(letters)
+    site_dir, index_dir = Path(site_dir), Path(index_dir)
+    try:
+        from sitegen.search import static_index
+    except ImportError:  # the static index lands in the next commit
+        _whoosh_build(docs, index_dir)
+        return {"documents": len(docs), "seconds": round(time.perf_counter() - t0, 3)}
+    if len(docs) >= PARALLEL_MIN:
+        with ProcessPoolExecutor(max_workers=1) as pool:
+            fut = pool.submit(_whoosh_build, docs, index_dir)
+            stats = static_index.build(docs, site_dir, index_dir)
+            fut.result()
+    else:
+        _whoosh_build(docs, index_dir)
+        stats = static_index.build(docs, site_dir, index_dir)
+    stats["seconds"] = round(time.perf_counter() - t0, 3)
+    return stats
+
+
+def update_indexes(changed: Sequence[Letter], removed_ids: Sequence[str], site_dir: Path, index_dir: Path) -> dict[str, Any]:
+    """Add or replace ``changed`` letters and drop ``removed_ids`` in both indexes."""
+    from sitegen.search import static_index, whoosh_index
+
+    t0 = time.perf_counter()
+    docs = documents(changed)
+    whoosh_index.update(docs, list(removed_ids), Path(index_dir))
+    stats = static_index.update(docs, list(removed_ids), Path(site_dir), Path(index_dir))
+    stats["seconds"] = round(time.perf_counter() - t0, 3)
+    return stats
+
+
+__all__ = ["build_indexes", "update_indexes"]

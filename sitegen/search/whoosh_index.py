@@ -1,0 +1,212 @@
+"""The Whoosh index: the ONLY module that imports whoosh.
+
+Also owns the text analysis both indexes share (:func:`analyze`, :func:`stem_of`), so the
+browser's term dictionary is produced by exactly the analyzer Whoosh uses.
+"""
+
+from __future__ import annotations
+
+import shutil
+import tempfile
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from typing import Iterator, Sequence
+
+from whoosh import highlight, index
+from whoosh.analysis import StemmingAnalyzer, StopFilter
+from whoosh.fields import ID, KEYWORD, STORED, TEXT, Schema
+from whoosh.lang.porter import stem as _porter_stem
+from whoosh.qparser import MultifieldParser, QueryParserError
+from whoosh.query import Query, Term
+
+from sitegen.errors import SitegenError
+from sitegen.search.documents import FACETS, SearchDoc
+
+#: Default fields of a query without ``field:``, and their weights.
+DEFAULT_FIELDS = ("request", "content")
+REQUEST_BOOST = 3.0
+PROCEDURE_BOOST = 2.0
+
+_ANALYZER = StemmingAnalyzer()
+#: The tokenizer regex and stop list the analyzer uses (the browser client mirrors them).
+TOKEN_PATTERN: str = _ANALYZER[0].expression.pattern  # type: ignore[index]
+STOP_WORDS: frozenset[str] = next(f for f in _ANALYZER.items if isinstance(f, StopFilter)).stops  # type: ignore[attr-defined]
+MIN_SIZE: int = next(f for f in _ANALYZER.items if isinstance(f, StopFilter)).min  # type: ignore[attr-defined]
+
+
+def schema() -> Schema:
+    kw = dict(stored=True, commas=True, lowercase=True, scorable=True)
+    return Schema(
+        id=ID(stored=True, unique=True),
+        path=STORED(),
+        title=STORED(),
+        case=ID(stored=True),
+        request=TEXT(analyzer=StemmingAnalyzer(), stored=True, field_boost=REQUEST_BOOST),
+        procedure=KEYWORD(field_boost=PROCEDURE_BOOST, **kw),
+        category=KEYWORD(**kw),
+        body_region=KEYWORD(**kw),
+        guideline=KEYWORD(**kw),
+        decision=KEYWORD(**kw),
+        specialty=KEYWORD(**kw),
+        year=KEYWORD(**kw),
+        content=TEXT(analyzer=StemmingAnalyzer(), stored=True, chars=True),
+    )
+
+
+@lru_cache(maxsize=200_000)
+def stem_of(form: str) -> str:
+    """The index term Whoosh's StemmingAnalyzer makes of one lowercase word form."""
+    return _porter_stem(form)
+
+
+def analyze(text: str) -> Iterator[tuple[str, str, int]]:
+    """(word form, index term, position) per indexed token, exactly as Whoosh indexes ``text``.
+
+    Positions count stop words (Whoosh does not renumber), so two tokens are adjacent
+    for a phrase query only when their positions differ by one.
+    """
+    tokens = _ANALYZER[0](text, positions=True)  # type: ignore[index]
+    pos = -1
+    for tok in tokens:
+        pos += 1
+        form = tok.text.lower()
+        if len(form) < MIN_SIZE or form in STOP_WORDS:
+            continue
+        yield form, stem_of(form), pos
+
+
+def _fields(doc: SearchDoc) -> dict[str, object]:
+    f: dict[str, object] = {
+        "id": doc.id,
+        "path": doc.url,
+        "title": doc.title,
+        "case": (doc.case_number or "").lower(),
+        "request": "\n".join(doc.requests),
+        "content": doc.text,
+    }
+    for facet in FACETS:
+        f[facet] = ",".join(doc.facets.get(facet, ()))
+    return f
+
+
+def build(docs: Sequence[SearchDoc], index_dir: Path, procs: int = 1) -> int:
+    """(Re)create the Whoosh index in ``index_dir`` (built in a sibling temp folder, then swapped)."""
+    index_dir = Path(index_dir)
+    index_dir.parent.mkdir(parents=True, exist_ok=True)
+    tmp = Path(tempfile.mkdtemp(prefix=".whoosh-", dir=index_dir.parent))
+    try:
+        ix = index.create_in(str(tmp), schema())
+        kwargs = {"procs": procs, "limitmb": 256, "multisegment": True} if procs > 1 else {"limitmb": 256}
+        writer = ix.writer(**kwargs)
+        for doc in docs:
+            writer.add_document(**_fields(doc))
+        writer.commit()
+        if index_dir.exists():
+            shutil.rmtree(index_dir)
+        tmp.rename(index_dir)
+    finally:
+        if tmp.exists():
+            shutil.rmtree(tmp, ignore_errors=True)
+    return len(docs)
+
+
+def update(changed: Sequence[SearchDoc], removed_ids: Sequence[str], index_dir: Path) -> None:
+    """Add/replace ``changed`` and delete ``removed_ids`` in an existing index."""
+    ix = _open(Path(index_dir))
+    writer = ix.writer()
+    for doc_id in removed_ids:
+        writer.delete_by_term("id", doc_id)
+    for doc in changed:
+        writer.update_document(**_fields(doc))
+    writer.commit()
+
+
+def _open(index_dir: Path) -> index.Index:
+    if not index.exists_in(str(index_dir)):
+        raise SitegenError(f"{index_dir}: no search index here; run 'sitegen build' first (or pass --index)")
+    try:
+        return index.open_dir(str(index_dir))
+    except Exception as err:  # a corrupt or foreign folder
+        raise SitegenError(f"{index_dir}: cannot open the search index ({err}); rebuild with 'sitegen build'") from err
+
+
+@dataclass(frozen=True)
+class Hit:
+    id: str
+    path: str
+    title: str
+    score: float
+    snippet: str
+    decision: tuple[str, ...]
+    procedure: tuple[str, ...]
+
+
+def parse_query(text: str, sch: Schema | None = None) -> Query:
+    """Parse a Whoosh query; unknown fields and syntax errors raise :class:`SitegenError`."""
+    sch = sch or schema()
+    if not text.strip():
+        raise SitegenError("empty search query")
+    parser = MultifieldParser(list(DEFAULT_FIELDS), sch)
+    try:
+        q = parser.parse(text)
+    except (QueryParserError, ValueError) as err:
+        raise SitegenError(f"bad query {text!r}: {err}") from err
+    names = set(sch.names())
+    for term in q.iter_all_terms() if hasattr(q, "iter_all_terms") else []:
+        if term[0] not in names:
+            raise SitegenError(f"bad query {text!r}: unknown field {term[0]!r}")
+    _check_fields(text, names)
+    if q.is_empty() if hasattr(q, "is_empty") else False:
+        raise SitegenError(f"query {text!r} has no searchable words (only stop words?)")
+    return q
+
+
+def _check_fields(text: str, names: set[str]) -> None:
+    """Whoosh silently searches ``foo:bar`` as text when ``foo`` is not a field; say so instead."""
+    import re
+
+    for m in re.finditer(r'(?:^|[\s(])([A-Za-z_]+):(?=\S)', _strip_phrases(text)):
+        if m.group(1) not in names:
+            fields = ", ".join(sorted(n for n in names if n not in ("path", "title")))
+            raise SitegenError(f"bad query {text!r}: unknown field {m.group(1)!r} (fields: {fields})")
+
+
+def _strip_phrases(text: str) -> str:
+    import re
+
+    return re.sub(r'"[^"]*"', " ", text)
+
+
+class _Marker(highlight.Formatter):
+    def format_token(self, text: str, token: object, replace: bool = False) -> str:  # type: ignore[override]
+        return "**" + highlight.get_text(text, token, replace) + "**"
+
+
+def search(index_dir: Path, text: str, limit: int = 10) -> tuple[int, list[Hit]]:
+    """Run a query; returns (total hits, the first ``limit`` hits with snippets)."""
+    ix = _open(Path(index_dir))
+    q = parse_query(text, ix.schema)
+    with ix.searcher() as s:
+        results = s.search(q, limit=max(1, limit), terms=True)
+        results.fragmenter = highlight.ContextFragmenter(maxchars=240, surround=60)
+        results.formatter = _Marker()
+        hits = []
+        for r in results[:limit]:
+            snippet = r.highlights("content", top=2) or r.highlights("request") or r["content"][:200]
+            hits.append(
+                Hit(
+                    id=r["id"],
+                    path=r["path"],
+                    title=r["title"],
+                    score=float(r.score or 0.0),
+                    snippet=" ".join(snippet.split()),
+                    decision=tuple(filter(None, r.get("decision", "").split(","))),
+                    procedure=tuple(filter(None, r.get("procedure", "").split(","))),
+                )
+            )
+        return len(results), hits
+
+
+def doc_count(index_dir: Path) -> int:
+    return _open(Path(index_dir)).doc_count()

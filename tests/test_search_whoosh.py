@@ -1,0 +1,113 @@
+"""The Whoosh index and ``sitegen search``."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from sitegen.cli import main
+from sitegen.errors import SitegenError
+from sitegen.search import whoosh_index
+from sitegen.search.documents import documents, letter_document
+from test_search_fixtures import sample_letters
+
+
+@pytest.fixture(scope="module")
+def index_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    d = tmp_path_factory.mktemp("whoosh") / "ix"
+    whoosh_index.build(documents(sample_letters()), d)
+    return d
+
+
+def ids(index_dir: Path, q: str, limit: int = 20) -> list[str]:
+    return [h.id for h in whoosh_index.search(index_dir, q, limit)[1]]
+
+
+def test_document_facets_treat_missing_normalisation_as_unmapped() -> None:
+    doc = letter_document(sample_letters()[3])
+    assert doc.facets["procedure"] == ("unmapped",)
+    assert doc.facets["guideline"] == ("unmapped",)
+    assert doc.facets["year"] == ("2012",)
+    assert doc.url == "cases/s4.html"
+
+
+def test_stemming_matches_word_forms(index_dir: Path) -> None:
+    assert sorted(ids(index_dir, "injections")) == ["s2", "s3", "s6"]
+    assert sorted(ids(index_dir, "injected")) == ["s2", "s3", "s6"]
+
+
+def test_phrase_and_and(index_dir: Path) -> None:
+    assert sorted(ids(index_dir, '"red flags"')) == ["s1", "s4"]  # s4: "red-flag signs"
+    assert ids(index_dir, '"lumbar spine"') == ["s1"]
+    assert ids(index_dir, '"spine lumbar"') == []
+    assert sorted(ids(index_dir, "red flags")) == ["s1", "s4"]
+    assert ids(index_dir, "tramadol injections") and sorted(ids(index_dir, "tramadol injections")) == ["s2", "s3"]
+
+
+def test_fields_filter(index_dir: Path) -> None:
+    assert ids(index_dir, "procedure:mri-lumbar-spine decision:overturned") == ["s1"]
+    assert sorted(ids(index_dir, "decision:upheld")) == ["s2", "s3", "s4"]
+    assert sorted(ids(index_dir, "specialty:pain-medicine tramadol")) == ["s2", "s3"]
+    assert ids(index_dir, "year:2011") == ["s6"]
+    assert ids(index_dir, 'procedure:mri-lumbar-spine decision:overturned "red flags"') == ["s1"]
+
+
+def test_request_ranks_above_body(index_dir: Path) -> None:
+    # s2 and s3 both mention tramadol in the text; s2's only request is tramadol, s3 has it as
+    # its second request.  Both beat nothing; the order must follow the request boost.
+    total, hits = whoosh_index.search(index_dir, "tramadol", 5)
+    assert total == 2 and hits[0].score >= hits[1].score
+
+
+def test_snippet_highlights(index_dir: Path) -> None:
+    _, hits = whoosh_index.search(index_dir, "radiculopathy", 5)
+    assert "**radiculopathy**" in hits[0].snippet
+
+
+@pytest.mark.parametrize("q", ["nosuchfield:x", "", "   "])
+def test_bad_queries_raise_clear_errors(index_dir: Path, q: str) -> None:
+    with pytest.raises(SitegenError):
+        whoosh_index.search(index_dir, q)
+
+
+def test_missing_index(tmp_path: Path) -> None:
+    with pytest.raises(SitegenError, match="run 'sitegen build'"):
+        whoosh_index.search(tmp_path / "none", "x")
+
+
+def test_update_replaces_and_removes(tmp_path: Path) -> None:
+    from dataclasses import replace
+
+    d = tmp_path / "ix"
+    letters = sample_letters()
+    whoosh_index.build(documents(letters), d)
+    changed = replace(letters[0], text="Now about zygapophyseal joints only.")
+    whoosh_index.update(documents([changed]), ["s2"], d)
+    assert ids(d, "zygapophyseal") == ["s1"]
+    assert ids(d, "radiculopathy") == []
+    assert sorted(ids(d, "tramadol")) == ["s3"]
+    assert whoosh_index.doc_count(d) == 5
+
+
+def test_cli_text_json_and_errors(index_dir: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["search", "--index", str(index_dir), "--json", "--limit", "1", "injections"]) == 0
+    out = json.loads(capsys.readouterr().out)
+    assert out["total"] == 3 and len(out["results"]) == 1
+    assert out["results"][0]["path"].startswith("cases/")
+    assert main(["search", "--index", str(index_dir), '"lumbar spine"']) == 0
+    text = capsys.readouterr().out
+    assert "1 letter match" in text and "cases/s1.html" in text
+    assert main(["search", "--index", str(index_dir), "bogus:field"]) == 2
+    err = capsys.readouterr().err
+    assert "unknown field 'bogus'" in err and "Traceback" not in err
+
+
+def test_cli_missing_index_subprocess(tmp_path: Path) -> None:
+    r = subprocess.run([sys.executable, "-m", "sitegen", "search", "--out", str(tmp_path / "_site"), "x"],
+                       capture_output=True, text=True)
+    assert r.returncode == 2
+    assert "Traceback" not in r.stderr and "no search index" in r.stderr
