@@ -55,7 +55,9 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("serve", help="build, serve over HTTP, rebuild and reload on change")
     _site_options(p)
     p.add_argument("--host", default="127.0.0.1", help="address to bind (default: 127.0.0.1)")
-    p.add_argument("--port", type=int, default=8000, help="port (default: 8000)")
+    p.add_argument("--port", type=int, default=8000, help="port (default: 8000; 0 picks a free one)")
+    p.add_argument("--poll", action="store_true", help="poll for changes (network and container mounts)")
+    p.add_argument("--verbose", action="store_true", help="log every request")
     p.set_defaults(module="sitegen.serve")
     return parser
 

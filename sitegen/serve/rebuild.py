@@ -1,0 +1,75 @@
+"""Run builds one at a time and record the outcome in :class:`BuildState`.
+
+The build is a black box: ``build(changed)`` where ``changed`` is the set of
+paths that changed since the last build (``None`` for the first, full build).
+Today's build ignores it and rebuilds everything; an incremental build can use
+it without any change here (see docs/serve.md). Any exception becomes an
+:class:`ErrorInfo` for the overlay; the server never goes down with the build.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+from sitegen.serve.overlay import error_info
+from sitegen.serve.state import BuildState, ErrorInfo
+
+BuildFn = Callable[[frozenset[Path] | None], object]
+
+
+@dataclass
+class BuildRecord:
+    """One finished build (kept for the log, tests and the benchmark)."""
+
+    changed: int | None
+    ok: bool
+    wall: float
+    cpu: float
+    error: ErrorInfo | None = None
+
+
+class Builder:
+    def __init__(self, build: BuildFn, state: BuildState, log: Callable[[str], None] = lambda s: None) -> None:
+        self.build = build
+        self.state = state
+        self.log = log
+        self.last: BuildRecord | None = None
+        self.count = 0
+        self._lock = threading.Lock()
+
+    def run(self, changed: frozenset[Path] | None = None) -> bool:
+        """Build once (serialised); True on success."""
+        with self._lock:
+            self.state.build_started()
+            wall0, cpu0 = time.perf_counter(), time.thread_time()
+            try:
+                self.build(changed)
+            except (Exception, SystemExit) as exc:  # noqa: BLE001 - the server must survive any build failure
+                info = error_info(exc)
+                self.state.build_failed(info)
+                self._record(changed, False, wall0, cpu0, info)
+                where = f"{info.location()}: " if info.location() else ""
+                first = info.message.strip().splitlines()[0] if info.message.strip() else info.title
+                self.log(f"build failed: {where}{first}" if where not in first else f"build failed: {first}")
+                return False
+            self.state.build_succeeded()
+            rec = self._record(changed, True, wall0, cpu0, None)
+            what = "built" if changed is None else f"rebuilt ({len(changed)} changed)"
+            self.log(f"{what} in {rec.wall * 1000:.0f} ms")
+            return True
+
+    def _record(self, changed: frozenset[Path] | None, ok: bool, wall0: float, cpu0: float,
+                err: ErrorInfo | None) -> BuildRecord:
+        self.count += 1
+        self.last = BuildRecord(
+            changed=None if changed is None else len(changed),
+            ok=ok,
+            wall=time.perf_counter() - wall0,
+            cpu=time.thread_time() - cpu0,
+            error=err,
+        )
+        return self.last
