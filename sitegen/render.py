@@ -1,0 +1,234 @@
+"""Jinja environment and ``render_*`` functions returning ``(path, html)``; no writing.
+
+Autoescape is on for every template and undefined variables are errors, so letter
+text (which contains ``<`` and ``&``) is always shown, never executed.
+"""
+
+from __future__ import annotations
+
+import re
+import traceback
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Iterator, Sequence
+
+import jinja2
+
+from sitegen import urls
+from sitegen.charts import bar_chart, decision_donut
+from sitegen.collect import Archive, Group, ItemRef, guideline_key, guideline_title
+from sitegen.config import SiteConfig
+from sitegen.errors import BuildError
+from sitegen.markdown import Page
+from sitegen.model import Letter
+
+DEFAULT_TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
+DEFAULT_STATIC = Path(__file__).resolve().parent.parent / "static"
+
+
+@dataclass(frozen=True)
+class NavEntry:
+    title: str
+    url: str
+    section: str
+
+
+BROWSE_NAV = (
+    NavEntry("Procedures", urls.PROCEDURES_INDEX, "procedures"),
+    NavEntry("Guidelines", urls.GUIDELINES_INDEX, "guidelines"),
+    NavEntry("Specialties", urls.SPECIALTIES_INDEX, "specialties"),
+    NavEntry("Decisions", urls.DECISIONS_INDEX, "decisions"),
+    NavEntry("Body regions", urls.REGIONS_INDEX, "regions"),
+    NavEntry("All letters", urls.CASES_INDEX, "cases"),
+)
+
+
+def make_env(cfg: SiteConfig) -> jinja2.Environment:
+    loaders: list[jinja2.BaseLoader] = []
+    if cfg.templates_dir is not None:
+        if not cfg.templates_dir.is_dir():
+            raise BuildError(f"{cfg.config_file or 'config'}: templates_dir {cfg.templates_dir} is not a folder")
+        loaders.append(jinja2.FileSystemLoader(str(cfg.templates_dir)))
+    loaders.append(jinja2.FileSystemLoader(str(DEFAULT_TEMPLATES)))
+    env = jinja2.Environment(
+        loader=jinja2.ChoiceLoader(loaders),
+        autoescape=True,
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
+    env.filters["paragraphs"] = paragraphs
+    env.globals["bar_chart"] = bar_chart
+    env.globals["decision_donut"] = decision_donut
+    return env
+
+
+class Renderer:
+    """Renders pages with the shared base context (site, nav, root, section, build_date)."""
+
+    def __init__(self, cfg: SiteConfig, env: jinja2.Environment, pages: Sequence[Page]) -> None:
+        self.cfg = cfg
+        self.env = env
+        authored = [p for p in pages if p.nav_order is not None]
+        authored.sort(key=lambda p: (p.nav_order, p.slug))
+        self.nav = list(BROWSE_NAV) + [NavEntry(p.title, urls.page_url(p.slug), "page-" + p.slug) for p in authored]
+        self.site = {"title": cfg.title, "description": cfg.description, "base_url": cfg.base_url}
+
+    def base_context(self, path: str, section: str = "") -> dict[str, Any]:
+        return {
+            "site": self.site,
+            "nav": self.nav,
+            "root": urls.root_prefix(path),
+            "path": path,
+            "section": section,
+            "build_date": self.cfg.build_date,
+            "url": lambda target: urls.relative(path, target),
+        }
+
+    def render(self, template: str, path: str, section: str = "", **context: Any) -> tuple[str, str]:
+        ctx = self.base_context(path, section)
+        ctx.update(context)
+        try:
+            html = self.env.get_template(template).render(ctx)
+        except jinja2.TemplateSyntaxError as err:
+            raise BuildError(f"{err.filename or err.name or template}:{err.lineno}: template error: {err.message}") from None
+        except jinja2.TemplateNotFound as err:
+            raise BuildError(f"template not found: {err.name} (needed for {path})") from None
+        except Exception as err:  # noqa: BLE001 - any runtime error in a template names its file and line
+            where = _template_frame(err) or template
+            raise BuildError(f"{where}: template error while rendering {path}: {type(err).__name__}: {err}") from None
+        return path, html
+
+
+def _template_frame(err: BaseException) -> str | None:
+    """"file:line" of the innermost template frame of a Jinja runtime error."""
+    found = None
+    for frame in traceback.extract_tb(err.__traceback__):
+        if frame.filename.endswith((".html", ".xml", ".txt")) and not frame.filename.endswith(".py"):
+            found = f"{frame.filename}:{frame.lineno}"
+    return found
+
+
+# -- letter text ---------------------------------------------------------------
+
+_HEADING = re.compile(r"^[A-Z0-9][A-Z0-9 ,&/'()\-:]{2,90}$")
+
+
+def paragraphs(text: str) -> list[tuple[str, str]]:
+    """Letter text -> [("h"|"p", text)]: blank-line separated paragraphs with their
+    line breaks joined, all-caps lines as headings (the PDF artefact of a blank line
+    after every line is undone first)."""
+    lines = [ln.strip() for ln in text.replace("\r\n", "\n").split("\n")]
+    nonblank = [ln for ln in lines if ln]
+    # PDF extraction artefact: every line followed by a blank line.  Rejoin on
+    # sentence-ends instead of blank lines.
+    artefact = len(nonblank) > 4 and sum(1 for a, b in zip(lines, lines[1:]) if a and not b) > 0.8 * len(nonblank)
+    out: list[tuple[str, str]] = []
+    buf: list[str] = []
+
+    def flush() -> None:
+        if buf:
+            out.append(("p", " ".join(buf)))
+            buf.clear()
+
+    for ln in lines:
+        if not ln:
+            if not artefact:
+                flush()
+            continue
+        if _HEADING.match(ln) and any(c.isalpha() for c in ln) and ln.upper() == ln:
+            flush()
+            out.append(("h", ln.title() if len(ln) > 3 else ln))
+            continue
+        buf.append(ln)
+        if artefact and ln.endswith((".", ":", "?")) and len(ln) < 85:
+            flush()
+    flush()
+    return out
+
+
+# -- page contexts ---------------------------------------------------------------
+
+
+def item_view(letter: Letter, index: int, procedure_titles: dict[str, str]) -> dict[str, Any]:
+    item = letter.items[index]
+    guides = []
+    for c in item.guidelines.reviewer:
+        key = guideline_key(c)
+        guides.append({"key": key, "title": guideline_title(c), "url": urls.guideline_url(key) if key else None,
+                       "topic": c.topic, "pages": c.pages, "raw": c.raw})
+    slug = item.procedure or "unmapped"
+    return {
+        "n": index + 1,
+        "anchor": f"item-{index + 1}",
+        "item": item,
+        "procedure_url": urls.procedure_url(slug),
+        "procedure_title": procedure_titles.get(slug, slug.replace("-", " ").capitalize()),
+        "guidelines": guides,
+        "ua_guidelines": [c.raw or guideline_title(c) for c in item.guidelines.claims_administrator],
+        "rationale": [p for _, p in paragraphs(item.rationale)] if item.rationale else [],
+    }
+
+
+def render_case(r: Renderer, letter: Letter, prev: Letter | tuple[str, str] | None,
+                next_: Letter | tuple[str, str] | None, procedure_titles: dict[str, str],
+                original: str | None) -> tuple[str, str]:
+    path = urls.case_url(letter.id)
+
+    def link(other: Letter | tuple[str, str] | None) -> dict[str, str] | None:
+        if other is None:
+            return None
+        oid, label = (other.id, other.case_number or other.id) if isinstance(other, Letter) else other
+        return {"url": urls.case_url(oid), "label": label}
+
+    return r.render(
+        "case.html", path, "cases",
+        letter=letter,
+        text=paragraphs(letter.text),
+        items=[item_view(letter, i, procedure_titles) for i in range(len(letter.items))],
+        original=original,
+        prev=link(prev), next=link(next_),
+        description=f"IMR final determination {letter.case_number or letter.id}: "
+        + "; ".join(f"{i.request} ({i.decision or 'not stated'})" for i in letter.items[:5]),
+    )
+
+
+def paginate(refs: Sequence[ItemRef], size: int) -> list[Sequence[ItemRef]]:
+    return [refs[i:i + size] for i in range(0, len(refs), size)] or [[]]
+
+
+def _ref_sort(r: ItemRef) -> tuple[int, str, str, int]:
+    return (-(r.year or 0), r.case_number or "", r.letter_id, r.index)
+
+
+def render_group_pages(r: Renderer, group: Group, kind: str, note: str | None, size: int,
+                       archive: Archive) -> Iterator[tuple[str, str]]:
+    """Procedure or guideline pages (paginated at ``size`` items a page)."""
+    refs = sorted(group.refs, key=_ref_sort)
+    chunks = paginate(refs, size)
+    url_for = urls.procedure_url if kind == "procedure" else urls.guideline_url
+    page_paths = [url_for(group.key, n) for n in range(1, len(chunks) + 1)]
+    by_year: dict[int, dict[str, int]] = {}
+    for ref in group.refs:
+        y = ref.year or ref.item and 0
+        row = by_year.setdefault(y or 0, {"overturned": 0, "upheld": 0, "undecided": 0})
+        row[ref.decision_key] += 1
+    procs: list[tuple[str, str, int]] = []
+    if kind == "guideline":
+        c: dict[str, int] = {}
+        for ref in group.refs:
+            c[ref.item.procedure or "unmapped"] = c.get(ref.item.procedure or "unmapped", 0) + 1
+        procs = sorted(((archive.procedures[s].title if s in archive.procedures else s, s, n) for s, n in c.items()),
+                       key=lambda t: (-t[2], t[0]))
+    for n, chunk in enumerate(chunks, 1):
+        path = page_paths[n - 1]
+        yield r.render(
+            f"{kind}.html", path, kind + "s",
+            group=group, refs=chunk, page=n, pages=[urls.relative(path, p) for p in page_paths],
+            first=(n - 1) * size + 1, note=note if n == 1 else None,
+            by_year=sorted(by_year.items()), procedures=procs,
+            by_guideline=group.counter("guideline_titles") if kind == "procedure" else [],
+            by_specialty=group.counter("specialty"),
+            description=f"{group.title}: {len(group.refs)} IMR decisions",
+        )
