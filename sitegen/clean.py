@@ -1,0 +1,208 @@
+"""Stage 2, clean: remove PDF-extraction artefacts before parsing.
+
+Input is decoded text; output is a :class:`CleanText`: the letter as physical
+lines with ``""`` marking a paragraph break, plus what the page furniture told
+us (the case number in repeated page headers).
+
+Handled: CRLF/CR, U+00A0 and other odd spaces, curly quotes and dashes, control
+characters, trailing spaces, lines holding one space, the blank line after every
+line (a run of one blank line is not a break, two or more are), page footers
+("Page 2 of 4") and repeated page headers ("Final Determination Letter for IMR
+Case Number CM14-0067890", also mid-sentence), words hyphenated across line
+breaks ("docu-" / "mented"; real hyphens such as "(x-" / "rays)" are kept) and
+words run together ("notmedically", "study.The").
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+_TRANSLATE = str.maketrans(
+    {
+        "\u00a0": " ",
+        "\u2007": " ",
+        "\u202f": " ",
+        "\u2002": " ",
+        "\u2003": " ",
+        "\u2009": " ",
+        "\t": " ",
+        "\f": "\n",
+        "\v": "\n",
+        "\u2018": "'",
+        "\u2019": "'",
+        "\u201a": "'",
+        "\u201b": "'",
+        "\u2032": "'",
+        "\u201c": '"',
+        "\u201d": '"',
+        "\u201e": '"',
+        "\u2033": '"',
+        "\u2010": "-",
+        "\u2011": "-",
+        "\u2012": "-",
+        "\u2013": "-",
+        "\u2014": " - ",
+        "\u2212": "-",
+        "\u2026": "...",
+        "\u00ad": None,  # soft hyphen
+        "\u200b": None,
+        "\u200c": None,
+        "\u200d": None,
+        "\ufeff": None,
+        "\ufffd": "?",
+    }
+)
+_CONTROL = re.compile(r"[\x00-\x08\x0e-\x1f\x7f]")
+_FOOTER = re.compile(r"^\s*(?:-\s*)?Page\s+\d+\s*(?:of\s+\d+)?\s*(?:-\s*)?$", re.I)
+_PAGE_HEADER = re.compile(
+    r"\s*Final\s+Determination\s+Letter\s+for\s+IMR\s+Case\s+Number\s+(CM\d{2}-\d{5,7})\s*", re.I
+)
+_HYPHEN_END = re.compile(r"([A-Za-z]+)-$")
+_FIRST_WORD = re.compile(r"^([a-z]+)(\S*)(.*)$", re.S)
+_RUN_TOGETHER = re.compile(r"\b(not|is)(medically|necessary)\b", re.I)
+_MISSING_SPACE = re.compile(r"(?<=[a-z]{3})\.(?=[A-Z][a-z])")
+#: Prefixes that keep their hyphen when a line break falls after them.
+_KEEP_HYPHEN = frozenset(
+    "non pre post re anti semi self well follow multi co sub bi tri intra inter over under "
+    "ex long short low high left right mid x t c l s".split()
+)
+
+
+@dataclass(frozen=True)
+class CleanText:
+    lines: tuple[str, ...]
+    """Physical lines, stripped; "" is a paragraph break (never two in a row)."""
+    furniture_case_numbers: tuple[str, ...] = ()
+    """Case numbers found in repeated page headers (dropped from the text)."""
+
+    @property
+    def text(self) -> str:
+        """The lines joined with newlines ("\\n\\n" between paragraphs)."""
+        return "\n".join(self.lines)
+
+    def paragraphs(self) -> list[str]:
+        """Each paragraph as one string, line breaks replaced by spaces."""
+        out: list[str] = []
+        current: list[str] = []
+        for line in self.lines:
+            if line:
+                current.append(line)
+            elif current:
+                out.append(" ".join(current))
+                current = []
+        if current:
+            out.append(" ".join(current))
+        return out
+
+
+def clean(text: str) -> CleanText:
+    text = text.replace("\r\n", "\n").replace("\r", "\n").translate(_TRANSLATE)
+    text = _CONTROL.sub("", text)
+    raw_lines = [line.strip() for line in text.split("\n")]
+
+    case_numbers: list[str] = []
+    kept: list[str] = []
+    for line in raw_lines:
+        if line and "etermination letter for" in line.lower():
+            found = _PAGE_HEADER.findall(line)
+            if found:
+                case_numbers.extend(n.upper() for n in found)
+                line = _PAGE_HEADER.sub(" ", line).strip()
+                if not line:
+                    kept.append("\0")  # furniture marker
+                    continue
+        if line and _FOOTER.match(line):
+            kept.append("\0")
+            continue
+        kept.append(line)
+
+    lines = _collapse_blank_runs(kept)
+    lines = _join_hyphenation(lines)
+    lines = [_fix_run_together(line) for line in lines]
+    return CleanText(tuple(lines), tuple(dict.fromkeys(case_numbers)))
+
+
+def _collapse_blank_runs(lines: list[str]) -> list[str]:
+    """Turn runs of blank lines into paragraph breaks and drop page furniture.
+
+    PDF extraction often puts a blank line after every line; then a single
+    blank line is no break and two or more are.  Furniture ("\\0") and the
+    blank lines around it vanish: the text on both sides joins, unless the
+    line before it ends a sentence.
+    """
+    text_lines = 0
+    followed_by_one_blank = 0
+    n = len(lines)
+    for i, line in enumerate(lines):
+        if line and line != "\0":
+            text_lines += 1
+            if i + 1 < n and lines[i + 1] == "" and (i + 2 >= n or lines[i + 2] not in ("",)):
+                followed_by_one_blank += 1
+    double_spaced = text_lines >= 4 and followed_by_one_blank >= 0.6 * text_lines
+    threshold = 2 if double_spaced else 1
+
+    out: list[str] = []
+    i = 0
+    while i < n:
+        line = lines[i]
+        if line and line != "\0":
+            out.append(line)
+            i += 1
+            continue
+        j = i
+        blanks = 0
+        furniture = False
+        while j < n and (not lines[j] or lines[j] == "\0"):
+            if lines[j] == "\0":
+                furniture = True
+            else:
+                blanks += 1
+            j += 1
+        if furniture:
+            brk = bool(out) and out[-1][-1:] in ".:"
+        else:
+            brk = blanks >= threshold
+        if brk and out and out[-1] != "" and j < n:
+            out.append("")
+        i = j
+    while out and out[-1] == "":
+        out.pop()
+    return out
+
+
+def _join_hyphenation(lines: list[str]) -> list[str]:
+    """Join words hyphenated across a line break ("docu-" / "mented")."""
+    if not any(line.endswith("-") for line in lines):
+        return lines
+    vocabulary: set[str] | None = None
+    out = list(lines)
+    for i in range(len(out) - 1):
+        m = _HYPHEN_END.search(out[i])
+        nxt = out[i + 1]
+        if not m or not nxt:
+            continue
+        w = _FIRST_WORD.match(nxt)
+        if not w:
+            continue  # "L4-" / "L5", "(x-" / "rays)" with a capital or a digit stay
+        head, tail = m.group(1), w.group(1)
+        if vocabulary is None:
+            vocabulary = set(re.findall(r"[a-z]+(?:-[a-z]+)?", "\n".join(lines).lower()))
+        joined, hyphenated = (head + tail).lower(), f"{head}-{tail}".lower()
+        if joined in vocabulary:
+            keep = False
+        elif hyphenated in vocabulary or head.lower() in _KEEP_HYPHEN:
+            keep = True
+        else:
+            keep = len(head) < 2
+        word = (f"{head}-{tail}" if keep else head + tail) + w.group(2)
+        out[i] = out[i][: m.start()] + word
+        rest = w.group(3).lstrip()
+        out[i + 1] = rest if rest else "\0"
+    return [line for line in out if line != "\0"]
+
+
+def _fix_run_together(line: str) -> str:
+    if "medically" in line or "necessary" in line:
+        line = _RUN_TOGETHER.sub(r"\1 \2", line)
+    return _MISSING_SPACE.sub(". ", line)

@@ -1,0 +1,53 @@
+"""What every layout parser returns, and helpers they share."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from sitegen.model import Item, Reviewer
+
+_WS = re.compile(r"\s+")
+
+
+@dataclass(frozen=True)
+class Sections:
+    """The parts of a letter a layout parser found (plain text, cleaned)."""
+
+    header: str = ""
+    """Header/cover block (case number, dates, treatments in dispute)."""
+    credentials: str = ""
+    """Text holding the reviewer's credentials."""
+    summary: str = ""
+    """Case summary (age, sex, date of injury, diagnoses)."""
+
+
+@dataclass(frozen=True)
+class LayoutResult:
+    sections: Sections
+    items: tuple[Item, ...]
+    warnings: tuple[str, ...] = ()
+    reviewer: Reviewer | None = None
+    """Set when the layout parsed credentials itself; else taken from sections.credentials."""
+    extra_case_text: str = field(default="")
+
+
+def collapse(text: str) -> str:
+    return _WS.sub(" ", text).strip()
+
+
+def clean_request(text: str) -> str:
+    """Whitespace collapsed, no trailing colon or full stop."""
+    return collapse(text).strip().rstrip(":").rstrip()
+
+
+def heading(pattern: str) -> re.Pattern[str]:
+    """A heading on a line of its own; words may wrap onto the next line."""
+    words = pattern.split()
+    body = r"\s+".join(re.escape(w) for w in words)
+    return re.compile(r"^[ \t]*" + body + r"[ \t]*:?[ \t]*$", re.M | re.I)
+
+
+def short(text: str, limit: int = 60) -> str:
+    text = collapse(text)
+    return text if len(text) <= limit else text[: limit - 3].rstrip() + "..."

@@ -1,0 +1,199 @@
+"""The rare, early "MEDICAL PROFESSIONAL REVIEW" layout.
+
+    MEDICAL PROFESSIONAL REVIEW            (IMR Case Number:, Date of Injury:)
+    ISSUE AT DISPUTE:                      items, numbered when several
+    CASE SUMMARY:
+    DOCUMENTS REVIEWED FOR DETERMINATION:
+    MEDICAL TREATMENT GUIDELINE(S) RELIED UPON BY PROFESSIONAL REVIEWER AND WHY:
+    RATIONALE FOR WHY THE REQUESTED TREATMENT/SERVICE IS/WAS NOT MEDICALLY NECESSARY:
+    MEDICAL REVIEWER QUALIFICATIONS:
+
+In multi-item letters the guideline and rationale sections repeat per item under
+its number.  The outcome comes from a "DETERMINATION: UPHELD/OVERTURNED" line,
+the closing "... decision is upheld/overturned" or "is (not) medically
+necessary", or a rationale heading without "NOT"; failing all, null with a warning.
+"""
+
+from __future__ import annotations
+
+import re
+
+from sitegen.clean import CleanText
+from sitegen.model import Citation, Guidelines, Item
+from sitegen.parse.citations import _mtus_citation, _odg_citation, _ODG, collapse
+from sitegen.parse.common import LayoutResult, Sections, clean_request, short
+
+
+def _head(body: str) -> re.Pattern[str]:
+    return re.compile(r"^[ \t]*" + body + r"[ \t]*:?[ \t]*", re.M | re.I)
+
+
+_TOP = _head(r"MEDICAL\s+PROFESSIONAL\s+REVIEW")
+_ISSUE = _head(r"ISSUES?\s+AT\s+DISPUTE")
+_CASE = _head(r"CASE\s+SUMMARY")
+_DOCS = _head(r"DOCUMENTS\s+REVIEWED(?:\s+FOR\s+DETERMINATION)?")
+_GUIDE = _head(
+    r"MEDICAL\s+TREATMENT\s+GUIDELINE\s*(?:\(\s*S\s*\)|S)?\s+RELIED\s+UPON\s+BY\s+(?:THE\s+)?PROFESSIONAL\s+REVIEWER(?:\s+AND\s+WHY)?"
+)
+_RATIONALE = _head(
+    r"RATIONALE\s+FOR\s+WHY\s+THE\s+REQUESTED\s+TREATMENT\s*/\s*SERVICE\s+(?:IS\s*/\s*WAS|IS|WAS)\s+(?P<not>NOT\s+)?MEDICALLY\s+NECESSARY"
+)
+_QUALS = _head(r"MEDICAL\s+REVIEWER\s+QUALIFICATIONS")
+
+_NUMBERED = re.compile(r"^\s*(\d{1,2})\s*[.)]\s+(.*)$")
+_QUESTION = re.compile(
+    r"^(?:Is|Are|Whether)\s+(?:the\s+)?(?:request(?:ed)?\s+(?:for\s+)?)?(?P<req>.+?)\s+(?:is\s+|are\s+)?medically\s+necessary(?:\s+and\s+appropriate)?\s*\??$",
+    re.I,
+)
+_DETERMINATION = re.compile(r"DETERMINATION\s*:\s*(UPHELD|OVERTURNED|UPHOLD|OVERTURN)", re.I)
+_DECISION_IS = re.compile(
+    r"(?:Claims\s+Administrator'?s?\s+)?(?:decision|denial)\s+(?:is|was)\s+(?:hereby\s+)?(upheld|overturned|reversed)", re.I
+)
+_NECESSARY = re.compile(r"\bis\s+(not\s*)?medically\s+necessary", re.I)
+_ACOEM_CH = re.compile(r"ACOEM[^.]{0,120}?Chapter\s+(\d{1,2})|Chapter\s+(\d{1,2})[^.]{0,80}?ACOEM", re.I)
+_MTUS_DOC = re.compile(
+    r"Chronic\s+Pain\s+Medical\s+Treatment\s+Guidelines?|Post[\s-]*surgical\s+(?:Treatment\s+)?Guidelines?|Acupuncture\s+Medical\s+Treatment\s+Guidelines?",
+    re.I,
+)
+
+
+def parse(ct: CleanText) -> LayoutResult:
+    text = ct.text
+    warnings: list[str] = []
+    found = {
+        name: pat.search(text)
+        for name, pat in (
+            ("top", _TOP),
+            ("issue", _ISSUE),
+            ("case", _CASE),
+            ("docs", _DOCS),
+            ("guide", _GUIDE),
+            ("rationale", _RATIONALE),
+            ("quals", _QUALS),
+        )
+    }
+    marks = sorted(m.start() for m in found.values() if m)
+
+    def body(name: str) -> str:
+        m = found[name]
+        if m is None:
+            return ""
+        later = [p for p in marks if p > m.start()]
+        return text[m.end() : later[0] if later else len(text)]
+
+    for name, label in (("issue", "ISSUE AT DISPUTE"), ("rationale", "RATIONALE FOR WHY ..."), ("quals", "MEDICAL REVIEWER QUALIFICATIONS")):
+        if found[name] is None:
+            warnings.append(f'section "{label}" not found')
+
+    issue_start = found["issue"].start() if found["issue"] else (marks[1] if len(marks) > 1 else len(text))
+    header = text[:issue_start]
+    requests = _issue_items(body("issue"))
+    guide_parts = _per_item(body("guide"), len(requests))
+    rationale_parts = _per_item(body("rationale"), len(requests))
+    rat_heading = found["rationale"]
+    heading_not = rat_heading.group("not") if rat_heading else None
+
+    items: list[Item] = []
+    for n, request in enumerate(requests):
+        rationale = collapse(rationale_parts[n])
+        decision = _decision(rationale + " " + collapse(guide_parts[n]))
+        if decision is None and rat_heading is not None and heading_not is None:
+            decision = "overturned"
+        if decision is None:
+            warnings.append(f'item {n + 1} ("{short(request)}"): decision not stated')
+        items.append(
+            Item(
+                request=request,
+                decision=decision,
+                rationale=_DETERMINATION.sub("", rationale).strip(),
+                guidelines=Guidelines((), prose_citations(guide_parts[n])),
+            )
+        )
+    if not items:
+        warnings.append('no disputed items found under "ISSUE AT DISPUTE"')
+    return LayoutResult(Sections(header, body("quals"), body("case")), tuple(items), tuple(warnings))
+
+
+def _issue_items(section: str) -> list[str]:
+    lines = [line for line in section.split("\n")]
+    numbered: list[list[str]] = []
+    expected = 1
+    for line in lines:
+        m = _NUMBERED.match(line)
+        if m and int(m.group(1)) == expected:
+            numbered.append([m.group(2)])
+            expected += 1
+        elif numbered and line:
+            numbered[-1].append(line)
+    chunks = [" ".join(c) for c in numbered] if numbered else ([section] if section.strip() else [])
+    out = []
+    for chunk in chunks:
+        req = collapse(chunk)
+        q = _QUESTION.match(req)
+        if q:
+            req = q.group("req")
+        req = clean_request(req).rstrip("?.").strip()
+        if req:
+            out.append(req)
+    return out
+
+
+def _per_item(section: str, count: int) -> list[str]:
+    """Split a section repeated per item ("1. <item>: ..." / "2. ...") into count parts."""
+    if count <= 1:
+        return [section] * max(count, 1)
+    lines = section.split("\n")
+    starts: list[int] = []
+    expected = 1
+    for i, line in enumerate(lines):
+        m = _NUMBERED.match(line)
+        if m and int(m.group(1)) == expected:
+            starts.append(i)
+            expected += 1
+    if len(starts) < count:
+        return [section] * count
+    parts = []
+    for k in range(count):
+        end = starts[k + 1] if k + 1 < len(starts) else len(lines)
+        parts.append("\n".join(lines[starts[k] : end]))
+    return parts
+
+
+def _decision(text: str) -> str | None:
+    m = _DETERMINATION.search(text)
+    if m:
+        return "upheld" if m.group(1).lower().startswith("uph") else "overturned"
+    m = _DECISION_IS.search(text)
+    if m:
+        return "upheld" if m.group(1).lower() == "upheld" else "overturned"
+    last = None
+    for last in _NECESSARY.finditer(text):
+        pass
+    if last is not None:
+        return "upheld" if last.group(1) else "overturned"
+    return None
+
+
+def prose_citations(text: str) -> tuple[Citation, ...]:
+    """Guidelines named in prose: ACOEM chapters, CPMTG, Postsurgical, ODG chapters, else other."""
+    t = collapse(text)
+    if not t:
+        return ()
+    out: list[Citation] = []
+    seen: set[tuple[str | None, ...]] = set()
+    for sentence in re.split(r"(?<=[a-z0-9)])\.\s+(?=[A-Z])", t):
+        cites: list[Citation] = []
+        if _ACOEM_CH.search(sentence) or (_MTUS_DOC.search(sentence)):
+            cites.append(_mtus_citation(sentence))
+        odg = _ODG.search(sentence)
+        if odg:
+            cites.append(_odg_citation(sentence[odg.end():], sentence))
+        for c in cites:
+            key = (c.source, c.document, c.chapter)
+            if key not in seen:
+                seen.add(key)
+                out.append(c)
+    if not out:
+        first = re.split(r"(?<=[a-z0-9)])\.\s+", t)[0]
+        out.append(Citation(source="other", document=None, raw=first.rstrip(". ")))
+    return tuple(out)
