@@ -132,14 +132,15 @@ def _collapse_blank_runs(lines: list[str]) -> list[str]:
     line before it ends a sentence.
     """
     text_lines = 0
-    followed_by_one_blank = 0
+    followed_by_text = 0
     n = len(lines)
     for i, line in enumerate(lines):
         if line and line != "\0":
             text_lines += 1
-            if i + 1 < n and lines[i + 1] == "" and (i + 2 >= n or lines[i + 2] not in ("",)):
-                followed_by_one_blank += 1
-    double_spaced = text_lines >= 4 and followed_by_one_blank >= 0.6 * text_lines
+            if i + 1 < n and lines[i + 1] and lines[i + 1] != "\0":
+                followed_by_text += 1
+    # Double-spaced: hardly any text line is directly followed by another one.
+    double_spaced = text_lines >= 4 and followed_by_text <= 0.25 * text_lines
     threshold = 2 if double_spaced else 1
 
     out: list[str] = []
