@@ -58,8 +58,9 @@ _FOOTER = re.compile(r"^\s*(?:-\s*)?Page\s+\d+\s*(?:of\s+\d+)?\s*(?:-\s*)?$", re
 _PAGE_HEADER = re.compile(
     r"\s*Final\s+Determination\s+Letter\s+for\s+IMR\s+Case\s+Number\s+(CM\d{2}-\d{5,7})\s*", re.I
 )
-_HYPHEN_END = re.compile(r"([A-Za-z]+)-$")
-_FIRST_WORD = re.compile(r"^([a-z]+)(\S*)(.*)$", re.S)
+_HYPHEN_END = re.compile(r"(?<![\w-])(\w+)-$")
+_FIRST_TOKEN = re.compile(r"^(\w+)(\S*)(.*)$", re.S)
+_TRAILING_FOOTER = re.compile(r"\s+Page\s+\d+\s+of\s+\d+\s*$")
 _RUN_TOGETHER = re.compile(r"\b(not|is)(medically|necessary)\b", re.I)
 _MISSING_SPACE = re.compile(r"(?<=[a-z]{3})\.(?=[A-Z][a-z])")
 #: Prefixes that keep their hyphen when a line break falls after them.
@@ -115,6 +116,8 @@ def clean(text: str) -> CleanText:
         if line and _FOOTER.match(line):
             kept.append("\0")
             continue
+        if line.endswith(tuple("0123456789")) and "Page" in line:
+            line = _TRAILING_FOOTER.sub("", line)
         kept.append(line)
 
     lines = _collapse_blank_runs(kept)
@@ -169,11 +172,34 @@ def _collapse_blank_runs(lines: list[str]) -> list[str]:
         i = j
     while out and out[-1] == "":
         out.pop()
+    return _separate_headings(out)
+
+
+def is_heading(line: str) -> bool:
+    """An all-capitals line ("CLINICAL CASE SUMMARY", "DOCUMENTS REVIEWED:")."""
+    letters = sum(1 for c in line if c.isalpha())
+    return letters >= 6 and len(line) <= 100 and line.upper() == line
+
+
+def _separate_headings(lines: list[str]) -> list[str]:
+    """A heading is a paragraph of its own (wrapped heading lines stay together)."""
+    out: list[str] = []
+    prev_heading = False
+    for line in lines:
+        heading = bool(line) and is_heading(line)
+        if line and out and out[-1] and heading != prev_heading:
+            out.append("")
+        out.append(line)
+        prev_heading = heading
     return out
 
 
 def _join_hyphenation(lines: list[str]) -> list[str]:
-    """Join words hyphenated across a line break ("docu-" / "mented")."""
+    """Join words hyphenated across a line break ("docu-" / "mented" -> "documented").
+
+    A real hyphen stays ("(x-" / "rays)" -> "(x-rays)", "L4-" / "L5" -> "L4-L5"): the
+    next line's first token moves up either way, so the word is whole on one line.
+    """
     if not any(line.endswith("-") for line in lines):
         return lines
     vocabulary: set[str] | None = None
@@ -181,22 +207,24 @@ def _join_hyphenation(lines: list[str]) -> list[str]:
     for i in range(len(out) - 1):
         m = _HYPHEN_END.search(out[i])
         nxt = out[i + 1]
-        if not m or not nxt:
+        if not m or not nxt or nxt == "\0":
             continue
-        w = _FIRST_WORD.match(nxt)
+        w = _FIRST_TOKEN.match(nxt)
         if not w:
-            continue  # "L4-" / "L5", "(x-" / "rays)" with a capital or a digit stay
-        head, tail = m.group(1), w.group(1)
-        if vocabulary is None:
-            vocabulary = set(re.findall(r"[a-z]+(?:-[a-z]+)?", "\n".join(lines).lower()))
-        joined, hyphenated = (head + tail).lower(), f"{head}-{tail}".lower()
-        if joined in vocabulary:
-            keep = False
-        elif hyphenated in vocabulary or head.lower() in _KEEP_HYPHEN:
-            keep = True
-        else:
-            keep = len(head) < 2
-        word = (f"{head}-{tail}" if keep else head + tail) + w.group(2)
+            continue
+        head, tail, rest_of_token = m.group(1), w.group(1), w.group(2)
+        keep = True
+        if head[-1].isalpha() and tail.isalpha() and tail.islower():
+            if vocabulary is None:
+                vocabulary = set(re.findall(r"[a-z]+(?:-[a-z]+)?", "\n".join(lines).lower()))
+            joined, hyphenated = (head + tail).lower(), f"{head}-{tail}".lower()
+            if joined in vocabulary:
+                keep = False
+            elif hyphenated in vocabulary or head.lower() in _KEEP_HYPHEN:
+                keep = True
+            else:
+                keep = len(head) < 2
+        word = (f"{head}-{tail}" if keep else head + tail) + rest_of_token
         out[i] = out[i][: m.start()] + word
         rest = w.group(3).lstrip()
         out[i + 1] = rest if rest else "\0"

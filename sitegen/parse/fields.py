@@ -358,5 +358,5 @@ def find_diagnoses(summary: str) -> list[str]:
         if not sentence or len(sentence) > 400:
             continue
         parts = re.split(r",\s*(?:and\s+)?|;\s*", sentence)
-        out.extend(p.strip(" .") for p in parts if p.strip(" ."))
+        out.extend(p for p in (x.strip(" .\"'") for x in parts) if p)
     return list(dict.fromkeys(d for d in out if 2 < len(d) <= 200))

@@ -51,6 +51,8 @@ _LEAD = re.compile(
     re.I,
 )
 _SPLIT_CITATIONS = re.compile(r"(?<=MTUS)\s*(?:,|;)?\s+and\s+(?:on\s+)?(?:the\s+)?|(?<=MTUS)[.;]\s+", re.I)
+#: The letter's closing after the last rationale: typist initials "/mh", "cc:" lists.
+_CLOSING = re.compile(r"\s(?:/[a-z]{1,4}\b|cc\s*:)", re.I)
 _NO_CITATION = re.compile(r"did\s+not\s+(?:cite|provide|base)", re.I)
 
 
@@ -143,7 +145,7 @@ def _detailed_items(section: str) -> tuple[list[Item], list[str]]:
         body = _CITATION_HEAD.sub(" ", body)
         rat = _RATIONALE.search(body)
         cites = body[: rat.start()] if rat else body
-        rationale = collapse(body[rat.end() :]) if rat else ""
+        rationale = _CLOSING.split(collapse(body[rat.end() :]) if rat else "", maxsplit=1)[0].strip()
         ca_m, mx_m = _CA.search(cites), _MX.search(cites)
         ca = mx = ""
         if ca_m:

@@ -17,6 +17,7 @@ necessary", or a rationale heading without "NOT"; failing all, null with a warni
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 
 from sitegen.clean import CleanText
 from sitegen.model import Citation, Guidelines, Item
@@ -95,7 +96,7 @@ def parse(ct: CleanText) -> LayoutResult:
 
     items: list[Item] = []
     for n, request in enumerate(requests):
-        rationale = collapse(rationale_parts[n])
+        rationale = _strip_item_label(collapse(rationale_parts[n]), request)
         decision = _decision(rationale + " " + collapse(guide_parts[n]))
         if decision is None and rat_heading is not None and heading_not is None:
             decision = "overturned"
@@ -159,6 +160,14 @@ def _per_item(section: str, count: int) -> list[str]:
     return parts
 
 
+def _strip_item_label(text: str, request: str) -> str:
+    """Drop the "2. <request>:" that opens an item's part of a repeated section."""
+    text = re.sub(r"^\d{1,2}\s*[.)]\s+", "", text)
+    if text.lower().startswith(request.lower()):
+        text = text[len(request) :].lstrip(" :.-")
+    return text
+
+
 def _decision(text: str) -> str | None:
     m = _DETERMINATION.search(text)
     if m:
@@ -187,7 +196,10 @@ def prose_citations(text: str) -> tuple[Citation, ...]:
             cites.append(_mtus_citation(sentence))
         odg = _ODG.search(sentence)
         if odg:
-            cites.append(_odg_citation(sentence[odg.end():], sentence))
+            c = _odg_citation(sentence[odg.end():], sentence)
+            if c.topic:  # prose: "..., Epidural steroid injections, were used because ..."
+                c = replace(c, topic=c.topic.split(",")[0].strip() or None)
+            cites.append(c)
         for c in cites:
             key = (c.source, c.document, c.chapter)
             if key not in seen:
