@@ -167,13 +167,15 @@ def _procedure_titles(archive: Archive) -> dict[str, str]:
     return {slug: g.title for slug, g in archive.procedures.items()}
 
 
-def _taxonomy_titles() -> dict[str, str]:
-    """Procedure display titles from the taxonomy, when normalisation provides them."""
+def _taxonomy_titles(cfg: SiteConfig) -> dict[str, str]:
+    """Procedure display names from the taxonomy, when normalisation is available."""
+    norm = _normalizer()
+    if norm is None:
+        return {}
     try:
-        mod = importlib.import_module("sitegen.normalize")
-        fn = getattr(mod, "procedure_titles", None)
-        return dict(fn()) if callable(fn) else {}
-    except Exception:  # noqa: BLE001 - titles are cosmetic; fall back to slugs
+        tax = norm[1](cfg.taxonomy_file)
+        return {slug: p.name for slug, p in getattr(tax, "procedures", {}).items()}
+    except Exception:  # noqa: BLE001 - titles are cosmetic; the taxonomy's own errors surface when parsing
         return {}
 
 
@@ -355,7 +357,7 @@ def build_site(cfg: SiteConfig, *, strict: bool = False, jobs: int | None = None
             bar.close()
         stages["parse"] = time.perf_counter() - t
         t = time.perf_counter()
-        archive = collect(letters, _taxonomy_titles())
+        archive = collect(letters, _taxonomy_titles(cfg))
         stages["collect"] = time.perf_counter() - t
         report.letters, report.items = len(letters), archive.item_count
         report.warnings = {l.source: l.warnings for l in archive.letters if l.warnings}

@@ -49,7 +49,7 @@ def guideline_key(c: Citation) -> str | None:
         return c.key
     if c.source == "none":
         return None
-    parts = [c.source, c.document or ""]
+    parts = [c.source, c.document if c.document and c.document != c.source else ""]
     if c.chapter:
         parts.append(("ch " + c.chapter) if c.chapter.isdigit() else c.chapter)
     if c.source == "other" and not c.document:
