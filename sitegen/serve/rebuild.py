@@ -52,9 +52,9 @@ class Builder:
                 info = error_info(exc)
                 self.state.build_failed(info)
                 self._record(changed, False, wall0, cpu0, info)
-                where = f"{info.location()}: " if info.location() else ""
                 first = info.message.strip().splitlines()[0] if info.message.strip() else info.title
-                self.log(f"build failed: {where}{first}" if where not in first else f"build failed: {first}")
+                named = not info.file or info.file in first
+                self.log(f"build failed: {first}" if named else f"build failed: {info.location()}: {first}")
                 return False
             self.state.build_succeeded()
             rec = self._record(changed, True, wall0, cpu0, None)
