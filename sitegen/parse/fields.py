@@ -81,6 +81,10 @@ _SPECIALTY_SENTENCE = re.compile(
     r"(?=,?\s+(?:and\s+)?(?:has\s+a\s+sub[\s-]*specialt|is\s+licensed|licensed\s+to\s+practice)|\.(?:\s|$)|;|$)",
     re.I,
 )
+_LICENSED_AS = re.compile(
+    r"\bis\s+an?\s+(?:Licensed|Board[\s-]+Certified|practicing)\s+(?P<spec>[A-Z][A-Za-z ]+?)"
+    r"(?=,?\s+(?:and\s+)?(?:is\s+licensed|has\s+a|licensed)|\.(?:\s|$)|;|,|$)",
+)
 _SUBSPECIALTY = re.compile(
     r"\bhas\s+(?:a\s+)?sub[\s-]*specialt(?:y|ies)\s+(?:certification\s+)?in\s+(?P<sub>.+?)"
     r"(?=,?\s+and\s+is\s+licensed|,?\s+is\s+licensed|\.(?:\s|$)|;|$)",
@@ -254,25 +258,29 @@ def find_patient(summary: str) -> Patient:
     return Patient(age=find_age(summary), sex=find_sex(summary))
 
 
+def _split_and(part: str, known: frozenset[str]) -> list[str] | None:
+    """Split "A and B [and C]" into known names, or None when no split gives only known names."""
+    if part.lower() in known:
+        return [part]
+    for m in re.finditer(r"\s+(?:and|&)\s+", part):
+        left, right = part[: m.start()], part[m.end() :]
+        if left.lower() in known:
+            rest = _split_and(right, known)
+            if rest is not None:
+                return [left, *rest]
+    return None
+
+
 def _split_known(text: str, known: frozenset[str]) -> list[str]:
-    """Split a list on commas, and on "and" only where both sides are known names."""
+    """Split a list on commas, and on "and" only where every part is a known name
+    ("Anesthesiology and Pain Medicine" is two; "Physical Medicine and Rehabilitation" is one)."""
     text = collapse(text).strip(" ,.;")
     if not text:
         return []
-    parts = [p.strip(" ,.;") for p in re.split(r",\s*(?:and\s+)?|;\s*", text)]
     out: list[str] = []
-    for part in parts:
-        if not part:
-            continue
-        if part.lower() in known:
-            out.append(part)
-            continue
-        pieces = re.split(r"\s+(?:and|&)\s+", part)
-        if len(pieces) > 1 and all(p.lower() in known for p in pieces):
-            out.extend(pieces)
-            continue
-        # "A and B and C" where some pairs are one name ("Physical Medicine and Rehabilitation")
-        out.append(part)
+    for part in (p.strip(" ,.;") for p in re.split(r",\s*(?:and\s+)?|;\s*", text)):
+        if part:
+            out.extend(_split_and(part, known) or [part])
     return out
 
 
@@ -308,6 +316,10 @@ def find_reviewer(text: str) -> Reviewer:
         # puts the last state before the specialty label; _states_from_block keeps it.
     if not specialties:
         m = _SPECIALTY_SENTENCE.search(t)
+        if m:
+            specialties = _split_known(m.group("spec"), KNOWN_SPECIALTIES)
+    if not specialties:
+        m = _LICENSED_AS.search(t)
         if m:
             specialties = _split_known(m.group("spec"), KNOWN_SPECIALTIES)
     if not subspecialties:

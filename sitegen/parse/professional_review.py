@@ -21,7 +21,7 @@ from dataclasses import replace
 
 from sitegen.clean import CleanText
 from sitegen.model import Citation, Guidelines, Item
-from sitegen.parse.citations import _mtus_citation, _odg_citation, _ODG, collapse
+from sitegen.parse.citations import _NONE, _ODG, _mtus_citation, _odg_citation, collapse
 from sitegen.parse.common import LayoutResult, Sections, clean_request, short
 
 
@@ -58,48 +58,51 @@ _MTUS_DOC = re.compile(
 )
 
 
+_HEADS = (
+    ("top", _TOP),
+    ("issue", _ISSUE),
+    ("case", _CASE),
+    ("docs", _DOCS),
+    ("guide", _GUIDE),
+    ("rationale", _RATIONALE),
+    ("quals", _QUALS),
+)
+#: "2. <next item>" left at the end of a section when the sections repeat per item.
+_TRAILING_ITEM_LABEL = re.compile(r"\n[ \t]*\d{1,2}\s*[.)][ \t]+[^\n]*\s*$")
+
+
 def parse(ct: CleanText) -> LayoutResult:
     text = ct.text
     warnings: list[str] = []
-    found = {
-        name: pat.search(text)
-        for name, pat in (
-            ("top", _TOP),
-            ("issue", _ISSUE),
-            ("case", _CASE),
-            ("docs", _DOCS),
-            ("guide", _GUIDE),
-            ("rationale", _RATIONALE),
-            ("quals", _QUALS),
-        )
-    }
-    marks = sorted(m.start() for m in found.values() if m)
+    found = {name: list(pat.finditer(text)) for name, pat in _HEADS}
+    marks = sorted(m.start() for ms in found.values() for m in ms)
 
-    def body(name: str) -> str:
-        m = found[name]
-        if m is None:
-            return ""
+    def body(m: re.Match[str], per_item: bool = False) -> str:
         later = [p for p in marks if p > m.start()]
-        return text[m.end() : later[0] if later else len(text)]
+        part = text[m.end() : later[0] if later else len(text)]
+        return _TRAILING_ITEM_LABEL.sub("", part) if per_item else part
+
+    def first(name: str) -> str:
+        return body(found[name][0]) if found[name] else ""
 
     for name, label in (("issue", "ISSUE AT DISPUTE"), ("rationale", "RATIONALE FOR WHY ..."), ("quals", "MEDICAL REVIEWER QUALIFICATIONS")):
-        if found[name] is None:
+        if not found[name]:
             warnings.append(f'section "{label}" not found')
 
-    issue_start = found["issue"].start() if found["issue"] else (marks[1] if len(marks) > 1 else len(text))
+    issue_start = found["issue"][0].start() if found["issue"] else (marks[1] if len(marks) > 1 else len(text))
     header = text[:issue_start]
-    requests = _issue_items(body("issue"))
-    guide_parts = _per_item(body("guide"), len(requests))
-    rationale_parts = _per_item(body("rationale"), len(requests))
-    rat_heading = found["rationale"]
-    heading_not = rat_heading.group("not") if rat_heading else None
+    issues = _issue_items(first("issue"))
+    n_items = len(issues)
+    guide_parts = _sections_per_item([body(m, len(found["guide"]) > 1) for m in found["guide"]], n_items)
+    rationale_parts = _sections_per_item([body(m, len(found["rationale"]) > 1) for m in found["rationale"]], n_items)
+    headings_not = {m.group("not") is not None for m in found["rationale"]}
 
     items: list[Item] = []
-    for n, request in enumerate(requests):
+    for n, (request, stated) in enumerate(issues):
         rationale = _strip_item_label(collapse(rationale_parts[n]), request)
-        decision = _decision(rationale + " " + collapse(guide_parts[n]))
-        if decision is None and rat_heading is not None and heading_not is None:
-            decision = "overturned"
+        decision = stated or _decision(rationale + " " + collapse(guide_parts[n]))
+        if decision is None and headings_not == {False}:
+            decision = "overturned"  # "RATIONALE FOR WHY ... IS MEDICALLY NECESSARY"
         if decision is None:
             warnings.append(f'item {n + 1} ("{short(request)}"): decision not stated')
         items.append(
@@ -107,16 +110,26 @@ def parse(ct: CleanText) -> LayoutResult:
                 request=request,
                 decision=decision,
                 rationale=_DETERMINATION.sub("", rationale).strip(),
-                guidelines=Guidelines((), prose_citations(guide_parts[n])),
+                guidelines=Guidelines((), prose_citations(_strip_item_label(collapse(guide_parts[n]), request))),
             )
         )
     if not items:
         warnings.append('no disputed items found under "ISSUE AT DISPUTE"')
-    return LayoutResult(Sections(header, body("quals"), body("case")), tuple(items), tuple(warnings))
+    return LayoutResult(Sections(header, first("quals"), first("case")), tuple(items), tuple(warnings))
 
 
-def _issue_items(section: str) -> list[str]:
-    lines = [line for line in section.split("\n")]
+def _sections_per_item(bodies: list[str], count: int) -> list[str]:
+    """A section written once per item, or once with numbered parts, or once for all."""
+    if count == 0:
+        return []
+    if len(bodies) == count:
+        return bodies
+    return _per_item(bodies[0] if bodies else "", count)
+
+
+def _issue_items(section: str) -> list[tuple[str, str | None]]:
+    """(request, decision stated under the issue or None) for each issue at dispute."""
+    lines = section.split("\n")
     numbered: list[list[str]] = []
     expected = 1
     for line in lines:
@@ -130,12 +143,17 @@ def _issue_items(section: str) -> list[str]:
     out = []
     for chunk in chunks:
         req = collapse(chunk)
+        stated = None
+        d = _DETERMINATION.search(req)
+        if d:
+            stated = "upheld" if d.group(1).lower().startswith("uph") else "overturned"
+            req = collapse(req[: d.start()] + " " + req[d.end() :])
         q = _QUESTION.match(req)
         if q:
             req = q.group("req")
         req = clean_request(req).rstrip("?.").strip()
         if req:
-            out.append(req)
+            out.append((req, stated))
     return out
 
 
@@ -188,6 +206,8 @@ def prose_citations(text: str) -> tuple[Citation, ...]:
     t = collapse(text)
     if not t:
         return ()
+    if _NONE.search(t):
+        return (Citation(source="none", raw=t.rstrip(". ")),)
     out: list[Citation] = []
     seen: set[tuple[str | None, ...]] = set()
     for sentence in re.split(r"(?<=[a-z0-9)])\.\s+(?=[A-Z])", t):
