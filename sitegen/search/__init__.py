@@ -33,11 +33,8 @@ def build_indexes(letters: Sequence[Letter], site_dir: Path, index_dir: Path) ->
     t0 = time.perf_counter()
     docs = documents(letters)
     site_dir, index_dir = Path(site_dir), Path(index_dir)
-    try:
-        from sitegen.search import static_index
-    except ImportError:  # the static index lands in the next commit
-        _whoosh_build(docs, index_dir)
-        return {"documents": len(docs), "seconds": round(time.perf_counter() - t0, 3)}
+    from sitegen.search import static_index
+
     if len(docs) >= PARALLEL_MIN:
         with ProcessPoolExecutor(max_workers=1) as pool:
             fut = pool.submit(_whoosh_build, docs, index_dir)

@@ -1,0 +1,428 @@
+/* sitegen search client: no dependencies, classic script, works from file:// and any subpath.
+   Index pieces are classic scripts calling sgsReg(name, data); see docs/search.md. */
+(function () {
+  "use strict";
+  var me = document.currentScript;
+  var BASE = (me && me.getAttribute("data-index")) || "search/";
+  var PAGE = 10;
+  var cache = {}, waiting = {};
+  var TOKEN = /[\p{L}\p{N}_*]+(?:\.?[\p{L}\p{N}_*]+)*/gu;
+
+  window.sgsReg = function (name, data) {
+    cache[name] = data;
+    var w = waiting[name];
+    if (w) { delete waiting[name]; w.forEach(function (f) { f(data); }); }
+  };
+
+  function load(name) {
+    if (Object.prototype.hasOwnProperty.call(cache, name)) return Promise.resolve(cache[name]);
+    return new Promise(function (resolve) {
+      if (waiting[name]) { waiting[name].push(resolve); return; }
+      waiting[name] = [resolve];
+      var s = document.createElement("script");
+      s.src = BASE + name + ".js";
+      s.async = true;
+      var done = function () {
+        s.remove();
+        if (!Object.prototype.hasOwnProperty.call(cache, name)) window.sgsReg(name, null);
+      };
+      s.onload = done; s.onerror = done;
+      document.head.appendChild(s);
+    });
+  }
+
+  /* ------------------------------------------------------------ decoding */
+  function b64(s) {
+    var bin = atob(s), out = new Uint8Array(bin.length);
+    for (var i = 0; i < bin.length; i++) out[i] = bin.charCodeAt(i);
+    return out;
+  }
+  function docset(enc) {
+    var bytes = b64(enc.slice(1)), out = [];
+    if (enc[0] === "b") {
+      for (var i = 0; i < bytes.length; i++) {
+        var v = bytes[i];
+        while (v) { var low = v & -v; out.push(i * 8 + (31 - Math.clz32(low))); v ^= low; }
+      }
+    } else {
+      var d = -1, val = 0, shift = 0;
+      for (var j = 0; j < bytes.length; j++) {
+        val |= (bytes[j] & 127) << shift;
+        if (bytes[j] & 128) { shift += 7; continue; }
+        d += val + 1; out.push(d); val = 0; shift = 0;
+      }
+    }
+    return out;
+  }
+  var decoded = new WeakMap();
+  function postings(e) { // -> {docs, score(doc)}
+    var got = decoded.get(e);
+    if (got) return got;
+    var docs = docset(e.d), imp = b64(e.i), map = new Map();
+    var top = e.t ? docset(e.t) : docs;
+    for (var i = 0; i < top.length; i++) map.set(top[i], imp[i]);
+    got = { docs: docs, imp: map, floor: e.f || 0, n: e.n, forms: e.x || [] };
+    decoded.set(e, got);
+    return got;
+  }
+
+  /* ------------------------------------------------------------ dictionary */
+  var meta = null, keys = null, prefixes = null, stops = null;
+  function ready() {
+    if (meta) return Promise.resolve(meta);
+    return load("meta").then(function (m) {
+      if (!m) throw new Error("search index not found");
+      meta = m; keys = new Set(m.keys ? m.keys.split(" ") : []);
+      prefixes = new Set();
+      keys.forEach(function (k) { for (var i = 1; i < k.length; i++) prefixes.add(k.slice(0, i)); });
+      stops = new Set(m.stop);
+      return m;
+    });
+  }
+  function fileKey(k) {
+    var out = "";
+    for (var c of k) out += /^[a-z0-9]$/i.test(c) && c.charCodeAt(0) < 128 ? c : "_" + c.codePointAt(0).toString(16) + "_";
+    return out || "_";
+  }
+  function shardKey(form) {
+    var key = "";
+    for (var c of form) { key += c; if (!prefixes.has(key)) return key; }
+    return key;
+  }
+  function shardsForPrefix(p) {
+    var k = shardKey(p);
+    if (!prefixes.has(p)) return [k];
+    var out = [];
+    keys.forEach(function (key) { if (key.startsWith(p)) out.push(key); });
+    return out;
+  }
+  function dshard(key) { return load("d/" + fileKey(key)); }
+
+  /* ------------------------------------------------------------ query parsing */
+  function words(text, keepLast) {
+    var out = [], m, all = [];
+    TOKEN.lastIndex = 0;
+    while ((m = TOKEN.exec(text))) all.push(m[0].toLowerCase());
+    all.forEach(function (w, i) {
+      // a prefix ("r*", "the*") is not a whole word: stop list and minimum size do not apply
+      if ((keepLast && i === all.length - 1) || (w.length >= meta.min && !stops.has(w))) out.push(w);
+    });
+    return out;
+  }
+  /* '"red flags" tramadol radic*' -> [{phrase:[...]} , {word, prefix}] ; typing=true makes the last bare word a prefix */
+  function parse(q, typing) {
+    var clauses = [], re = /"([^"]*)"?|(\S+)/g, m, last = null;
+    while ((m = re.exec(q))) {
+      if (m[1] !== undefined) {
+        var ws = words(m[1]);
+        if (ws.length === 1) clauses.push({ word: ws[0], prefix: false });
+        else if (ws.length) clauses.push({ phrase: ws });
+        last = null;
+      } else {
+        var star = /\*$/.test(m[2]);
+        var parts = words(m[2].replace(/\*+$/, ""), star);
+        parts.forEach(function (w, i) {
+          var c = { word: w, prefix: star && i === parts.length - 1 };
+          clauses.push(c); last = c;
+        });
+        if (!parts.length) last = null;
+      }
+    }
+    if (typing && last && !/\s$/.test(q)) last.prefix = true;
+    return clauses;
+  }
+
+  var SUFFIXES = ["s", "es", "ed", "ing", "ly", "ions", "ion", "ies"];
+  /* resolve a clause's words to stems: [{stem, df, shard}] alternatives (OR) */
+  function resolve(word, prefix) {
+    if (prefix) {
+      return Promise.all(shardsForPrefix(word).map(dshard)).then(function (shards) {
+        var found = new Map();
+        shards.forEach(function (sh) {
+          if (!sh) return;
+          for (var f in sh.w) if (f.startsWith(word)) { var st = sh.w[f]; found.set(st, sh.s[st]); }
+        });
+        return Array.from(found, function (kv) { return { stem: kv[0], df: kv[1][0], shard: kv[1][1] }; });
+      });
+    }
+    return dshard(shardKey(word)).then(function (sh) {
+      if (!sh) return [];
+      var st = sh.w[word];
+      if (!st) { // a form absent from the letters: try plain suffix variants present in them
+        for (var i = 0; i < SUFFIXES.length && !st; i++) {
+          var sfx = SUFFIXES[i];
+          if (word.endsWith(sfx) && sh.w[word.slice(0, -sfx.length)]) st = sh.w[word.slice(0, -sfx.length)];
+        }
+      }
+      return st ? [{ stem: st, df: sh.s[st][0], shard: sh.s[st][1] }] : [];
+    });
+  }
+
+  function fnv1a(s) {
+    var h = 0x811c9dc5, bytes = new TextEncoder().encode(s);
+    for (var i = 0; i < bytes.length; i++) { h ^= bytes[i]; h = Math.imul(h, 0x01000193) >>> 0; }
+    return h >>> 0;
+  }
+  function idf(df) { return Math.log(1 + (meta.live - df + 0.5) / (df + 0.5)); }
+  function weight(p, doc, df) {
+    var i = p.imp.get(doc);
+    if (i === undefined) i = p.floor;
+    return idf(df) * (i / 255) * (meta.k1 + 1);
+  }
+
+  /* ------------------------------------------------------------ search */
+  function run(q, filters, typing, wantFacets) {
+    return ready().then(function () {
+      var clauses = parse(q, typing);
+      var fnames = Object.keys(filters || {}).filter(function (f) { return filters[f] && meta.facets.indexOf(f) >= 0; });
+      var facetLoads = (wantFacets ? meta.facets : fnames).map(function (f) { return load("v/" + f); });
+      // round 1: dictionary shards (facet files in parallel)
+      var res = Promise.all(clauses.map(function (c) {
+        if (c.word) return resolve(c.word, c.prefix).then(function (alts) { c.alts = alts; });
+        return Promise.all(c.phrase.map(function (w) { return resolve(w, false); })).then(function (r) {
+          c.parts = r.map(function (alts) { return alts[0] || null; });
+        });
+      }));
+      return Promise.all([res, Promise.all(facetLoads)]).then(function (both) {
+        var facetFiles = {};
+        (wantFacets ? meta.facets : fnames).forEach(function (f, i) { facetFiles[f] = both[1][i]; });
+        // round 2: postings (stems and stem pairs)
+        var need = new Set();
+        clauses.forEach(function (c) {
+          if (c.alts) c.alts.forEach(function (a) { need.add("p/" + a.shard); });
+          if (c.parts) c.parts.forEach(function (a, i) {
+            if (a) need.add("p/" + a.shard);
+            if (i && a && c.parts[i - 1]) need.add("b/" + (fnv1a(c.parts[i - 1].stem + " " + a.stem) % meta.nb));
+          });
+        });
+        return Promise.all(Array.from(need, load)).then(function () { return evaluate(clauses, fnames, filters, facetFiles, wantFacets); });
+      });
+    });
+  }
+
+  function evaluate(clauses, fnames, filters, facetFiles, wantFacets) {
+    var n = meta.n, hits = new Uint16Array(n), score = new Float64Array(n), need = 0, forms = new Set(), phrases = [];
+    function add(docs, scoreOf) {
+      need++;
+      for (var i = 0; i < docs.length; i++) if (hits[docs[i]] === need - 1) { hits[docs[i]] = need; if (scoreOf) score[docs[i]] += scoreOf(docs[i]); }
+    }
+    clauses.forEach(function (c) {
+      if (c.alts) {
+        var ps = c.alts.map(function (a) { var e = (cache["p/" + a.shard] || {})[a.stem]; return e ? { p: postings(e), df: a.df } : null; }).filter(Boolean);
+        ps.forEach(function (x) { x.p.forms.forEach(function (f) { forms.add(f); }); });
+        if (ps.length === 1) { add(ps[0].p.docs, function (d) { return weight(ps[0].p, d, ps[0].df); }); return; }
+        var union = new Map();
+        ps.forEach(function (x) { x.p.docs.forEach(function (d) { var w = weight(x.p, d, x.df); if (!(union.get(d) >= w)) union.set(d, w); }); });
+        var ud = Array.from(union.keys());
+        add(ud, function (d) { return union.get(d); });
+      } else {
+        if (c.parts.some(function (a) { return !a; })) { add([], null); return; }
+        var pForms = [];
+        c.parts.forEach(function (a, i) {
+          var e = cache["p/" + a.shard][a.stem], p = postings(e);
+          pForms.push(p.forms);
+          add(p.docs, function (d) { return weight(p, d, a.df); });
+          if (i) {
+            var key = c.parts[i - 1].stem + " " + a.stem;
+            var be = (cache["b/" + (fnv1a(key) % meta.nb)] || {})[key];
+            add(be ? postings(be).docs : [], null);
+          }
+        });
+        phrases.push(pForms);
+      }
+    });
+    fnames.forEach(function (f) {
+      var row = (facetFiles[f] || []).find(function (r) { return r[0] === filters[f]; });
+      add(row ? docset(row[2]) : [], null);
+    });
+    if (!need) return { total: 0, docs: [], forms: forms, phrases: phrases, facets: null, empty: true };
+    var docs = [];
+    for (var d = 0; d < n; d++) if (hits[d] === need) docs.push(d);
+    docs.sort(function (a, b) { return score[b] - score[a] || a - b; });
+    var counts = null;
+    if (wantFacets) {
+      counts = {};
+      meta.facets.forEach(function (f) {
+        counts[f] = (facetFiles[f] || []).map(function (r) {
+          var ds = docset(r[2]), k = 0;
+          for (var i = 0; i < ds.length; i++) if (hits[ds[i]] === need) k++;
+          return [r[0], r[1], k];
+        }).filter(function (r) { return r[2] > 0 || filters[f] === r[0]; });
+      });
+    }
+    return { total: docs.length, docs: docs, forms: forms, phrases: phrases, facets: counts, score: score };
+  }
+
+  /* ------------------------------------------------------------ display data */
+  function fragment(doc) {
+    return load("f/" + Math.floor(doc / meta.fd) + "/" + doc).then(function (fr) {
+      if (!fr) return null;
+      if (fr.text !== undefined) return fr;
+      var blob = new Blob([b64(fr.z)]);
+      return new Response(blob.stream().pipeThrough(new DecompressionStream("gzip"))).text().then(function (t) { fr.text = t; return fr; });
+    });
+  }
+  function esc(s) { return s.replace(/[&<>"']/g, function (c) { return "&#" + c.charCodeAt(0) + ";"; }); }
+  function snippet(text, forms, width) {
+    width = width || 30;
+    var toks = [], m, re = /[\p{L}\p{N}_*]+(?:\.?[\p{L}\p{N}_*]+)*/gu;
+    while ((m = re.exec(text))) toks.push([m.index, m.index + m[0].length, forms.has(m[0].toLowerCase())]);
+    if (!toks.length) return "";
+    var best = 0, bestAt = 0, run = 0;
+    for (var i = 0; i < toks.length; i++) {
+      run += toks[i][2] ? 1 : 0;
+      if (i >= width) run -= toks[i - width][2] ? 1 : 0;
+      if (run > best) { best = run; bestAt = Math.max(0, i - width + 1); }
+    }
+    var from = bestAt, to = Math.min(toks.length, from + width), out = from ? "… " : "", pos = toks[from][0];
+    for (var j = from; j < to; j++) {
+      out += esc(text.slice(pos, toks[j][0]).replace(/\s+/g, " "));
+      var w = text.slice(toks[j][0], toks[j][1]);
+      out += toks[j][2] ? "<mark>" + esc(w) + "</mark>" : esc(w);
+      pos = toks[j][1];
+    }
+    return out + (to < toks.length ? " …" : "");
+  }
+  function display(res, start, count) {
+    var page = res.docs.slice(start, start + count);
+    return Promise.all(page.map(fragment)).then(function (frs) {
+      return frs.map(function (fr, i) {
+        if (!fr) return null;
+        return { doc: page[i], url: fr.u, title: fr.t, items: fr.it, snippet: snippet(fr.text, res.forms) };
+      }).filter(Boolean);
+    });
+  }
+
+  /* ------------------------------------------------------------ benchmark hook */
+  window.benchRun = function (o) {
+    var t0 = performance.now();
+    return run(o.term || "", o.filters || {}, false, !!o.facets).then(function (res) {
+      return display(res, 0, o.n || PAGE).then(function (rows) {
+        return { results: res.total, total_ms: performance.now() - t0, urls: rows.map(function (r) { return r.url; }),
+                 excerpt0: rows.length ? rows[0].snippet : "", filters: res.facets };
+      });
+    });
+  };
+  window.sgsSearch = { run: run, parse: parse, display: display, ready: ready };
+
+  /* ------------------------------------------------------------ page UI */
+  var ui = document.getElementById("sgs");
+  if (!ui) return;
+  var root = ui.getAttribute("data-root") || "";
+  var form = document.getElementById("sgs-form"), input = document.getElementById("sgs-q");
+  var status = document.getElementById("sgs-status"), list = document.getElementById("sgs-results");
+  var facetsEl = document.getElementById("sgs-facets"), pager = document.getElementById("sgs-pager");
+  var LABELS = { decision: "Decision", procedure: "Procedure", category: "Category", body_region: "Body region",
+                 guideline: "Guideline", specialty: "Reviewer specialty", year: "Year of injury" };
+  var state = { q: "", f: {}, page: 1 };
+  var seq = 0, typingTimer = null;
+  ui.hidden = false;
+  var nojs = document.getElementById("sgs-nojs");
+  if (nojs) nojs.hidden = true;
+
+  function fromURL() {
+    var p = new URLSearchParams(location.search), f = {};
+    Object.keys(LABELS).forEach(function (k) { if (p.get(k)) f[k] = p.get(k); });
+    return { q: p.get("q") || "", f: f, page: Math.max(1, parseInt(p.get("page") || "1", 10) || 1) };
+  }
+  function toURL(s) {
+    var p = new URLSearchParams();
+    if (s.q) p.set("q", s.q);
+    Object.keys(s.f).sort().forEach(function (k) { if (s.f[k]) p.set(k, s.f[k]); });
+    if (s.page > 1) p.set("page", String(s.page));
+    var qs = p.toString();
+    return location.pathname + (qs ? "?" + qs : "");
+  }
+  function commit(push) {
+    var url = toURL(state);
+    try {
+      if (url !== location.pathname + location.search) history[push ? "pushState" : "replaceState"](state, "", url);
+    } catch (e) { /* some file:// setups refuse history changes; the search still works */ }
+  }
+  function show(typing) {
+    var my = ++seq, s = state;
+    if (!s.q.trim() && !Object.keys(s.f).length) {
+      list.innerHTML = ""; facetsEl.innerHTML = ""; pager.innerHTML = "";
+      status.textContent = "Type words to search the letters. Use quotes for a phrase, * for a prefix.";
+      return Promise.resolve();
+    }
+    status.textContent = "Searching…";
+    return run(s.q, s.f, typing, true).then(function (res) {
+      if (my !== seq) return;
+      var pages = Math.max(1, Math.ceil(res.total / PAGE));
+      if (s.page > pages) s.page = pages;
+      return display(res, (s.page - 1) * PAGE, PAGE).then(function (rows) {
+        if (my !== seq) return;
+        render(res, rows, pages);
+      });
+    }).catch(function (err) {
+      if (my === seq) status.textContent = "Search is unavailable: " + err.message;
+    });
+  }
+  function render(res, rows, pages) {
+    status.textContent = res.total === 0 ? "No letters match." :
+      res.total + (res.total === 1 ? " letter matches" : " letters match") + (pages > 1 ? "; page " + state.page + " of " + pages : "") + ".";
+    list.innerHTML = rows.map(function (r) {
+      var items = (r.items || []).map(function (it) {
+        return "<li>" + esc(it[0]) + (it[1] ? ' <span class="sgs-dec sgs-' + esc(it[1]) + '">' + esc(it[1]) + "</span>" : "") + "</li>";
+      }).join("");
+      return '<li class="sgs-hit"><h3><a href="' + esc(root + r.url) + '">' + esc(r.title) + "</a></h3>" +
+        (items ? '<ul class="sgs-items">' + items + "</ul>" : "") + '<p class="sgs-snippet">' + r.snippet + "</p></li>";
+    }).join("");
+    facetsEl.innerHTML = Object.keys(res.facets || {}).map(function (f) {
+      var rowsF = res.facets[f];
+      if (!rowsF.length) return "";
+      return '<fieldset class="sgs-facet"><legend>' + LABELS[f] + "</legend><ul>" + rowsF.slice(0, 12).map(function (r) {
+        var on = state.f[f] === r[0];
+        return '<li><button type="button" data-facet="' + f + '" data-value="' + esc(r[0]) + '" aria-pressed="' + on + '">' +
+          esc(r[1]) + ' <span class="sgs-count">' + r[2] + "</span></button></li>";
+      }).join("") + "</ul></fieldset>";
+    }).join("");
+    var nav = "";
+    if (pages > 1) {
+      nav += '<button type="button" data-page="' + (state.page - 1) + '"' + (state.page <= 1 ? " disabled" : "") + ">Previous</button>";
+      nav += " <span>Page " + state.page + " of " + pages + "</span> ";
+      nav += '<button type="button" data-page="' + (state.page + 1) + '"' + (state.page >= pages ? " disabled" : "") + ">Next</button>";
+    }
+    pager.innerHTML = nav;
+  }
+  form.addEventListener("submit", function (ev) {
+    ev.preventDefault();
+    state = { q: input.value, f: state.f, page: 1 };
+    commit(true); show(false);
+  });
+  input.addEventListener("input", function () {
+    clearTimeout(typingTimer);
+    typingTimer = setTimeout(function () {
+      state = { q: input.value, f: state.f, page: 1 };
+      commit(false); show(true);
+    }, 120);
+  });
+  facetsEl.addEventListener("click", function (ev) {
+    var b = ev.target.closest("button[data-facet]");
+    if (!b) return;
+    var f = Object.assign({}, state.f), k = b.getAttribute("data-facet"), v = b.getAttribute("data-value");
+    if (f[k] === v) delete f[k]; else f[k] = v;
+    state = { q: input.value, f: f, page: 1 };
+    commit(true);
+    show(false).then(function () {
+      var again = facetsEl.querySelector('button[data-facet="' + k + '"][data-value="' + CSS.escape(v) + '"]');
+      if (again) again.focus();
+    });
+  });
+  pager.addEventListener("click", function (ev) {
+    var b = ev.target.closest("button[data-page]");
+    if (!b || b.disabled) return;
+    state = { q: state.q, f: state.f, page: parseInt(b.getAttribute("data-page"), 10) };
+    commit(true);
+    show(false).then(function () { status.focus(); });
+  });
+  window.addEventListener("popstate", function () {
+    state = fromURL(); input.value = state.q; show(false);
+  });
+  state = fromURL();
+  input.value = state.q;
+  var header = document.getElementById("site-q");
+  if (header) header.value = state.q;
+  show(false);
+})();

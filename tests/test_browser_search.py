@@ -1,0 +1,231 @@
+"""The browser search client in headless Chromium, over http and from file://.
+
+Uses the shared ``browser``/``page`` fixtures; the site is a small one of its own (the
+search page rendered from templates/search.html + base.html, static/ copied, and the
+static index of the hand-built sample letters) so expected results are exact.
+"""
+
+from __future__ import annotations
+
+import re
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+from types import SimpleNamespace
+from typing import Any, Iterator
+
+import pytest
+
+from sitegen.search import build_indexes, update_indexes
+from test_search_fixtures import sample_letters
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def _render_search_page(site: Path, subdir: str = "") -> None:
+    from jinja2 import Environment, FileSystemLoader, select_autoescape
+
+    env = Environment(loader=FileSystemLoader(str(ROOT / "templates")), autoescape=select_autoescape(["html"]))
+    ctx = dict(
+        root="../" * subdir.count("/"),
+        site=SimpleNamespace(title="IMR archive", description="Test archive"),
+        nav=[SimpleNamespace(url="search.html", title="Search", section="search")],
+        section="search",
+        build_date=None,
+        description="",
+    )
+    (site / subdir).mkdir(parents=True, exist_ok=True)
+    (site / subdir / "search.html").write_text(env.get_template("search.html").render(**ctx), encoding="utf-8")
+
+
+@pytest.fixture(scope="module")
+def search_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    site = tmp_path_factory.mktemp("search-site") / "_site"
+    site.mkdir()
+    shutil.copytree(ROOT / "static", site / "static")
+    _render_search_page(site)
+    for letter in sample_letters():
+        (site / "cases").mkdir(exist_ok=True)
+        (site / "cases" / f"{letter.id}.html").write_text(f"<!doctype html><title>{letter.id}</title><h1>{letter.id}</h1>")
+    build_indexes(sample_letters(), site, site.parent / "whoosh")
+    return site
+
+
+@pytest.fixture(scope="module")
+def search_url(search_site: Path) -> Iterator[str]:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    proc = subprocess.Popen([sys.executable, "-m", "http.server", str(port), "--bind", "127.0.0.1", "--directory", str(search_site)],
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    url = f"http://127.0.0.1:{port}/"
+    try:
+        deadline = time.monotonic() + 10
+        while True:
+            try:
+                urllib.request.urlopen(url + "search.html", timeout=1).close()
+                break
+            except OSError:
+                if time.monotonic() > deadline or proc.poll() is not None:
+                    raise RuntimeError("http.server did not start") from None
+                time.sleep(0.05)
+        yield url
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(5)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+
+
+def bench(page: Any, term: str, filters: dict[str, str] | None = None, facets: bool = False, n: int = 10) -> dict[str, Any]:
+    return page.evaluate("o => window.benchRun(o)", {"term": term, "filters": filters or {}, "n": n, "facets": facets})
+
+
+def ids(r: dict[str, Any]) -> list[str]:
+    return sorted(u.removeprefix("cases/").removesuffix(".html") for u in r["urls"])
+
+
+@pytest.fixture(params=["http", "file"])
+def search_page(request: pytest.FixtureRequest, page: Any, search_site: Path) -> Any:
+    if request.param == "http":
+        url = request.getfixturevalue("search_url") + "search.html"
+    else:
+        url = (search_site / "search.html").as_uri()
+    page.goto(url)
+    page.wait_for_function("typeof window.benchRun === 'function'")
+    return page
+
+
+def test_words_and_stemming(search_page: Any) -> None:
+    assert ids(bench(search_page, "injections")) == ["s2", "s3", "s6"]
+    assert ids(bench(search_page, "injected")) == ["s2", "s3", "s6"]
+    r = bench(search_page, "tramadol injections")
+    assert ids(r) == ["s2", "s3"] and r["results"] == 2
+    assert bench(search_page, "zzzunknown")["results"] == 0
+
+
+def test_phrase(search_page: Any) -> None:
+    assert ids(bench(search_page, '"red flags"')) == ["s1", "s4"]
+    assert ids(bench(search_page, '"lumbar spine"')) == ["s1"]
+    assert bench(search_page, '"spine lumbar"')["results"] == 0
+    assert ids(bench(search_page, '"epidural steroid injection"')) == ["s3"]
+
+
+def test_prefix_is_complete(search_page: Any) -> None:
+    # radiculopathy (s1), radiculitis (s3), radicular (s5), radical (s5)
+    assert ids(bench(search_page, "radic*")) == ["s1", "s3", "s5"]
+    assert ids(bench(search_page, "radicul*")) == ["s1", "s3", "s5"]
+    # a one-letter prefix loads every dictionary shard under it: red, radiculopathy, radicular ...
+    assert ids(bench(search_page, "r*", n=50)) == ["s1", "s3", "s4", "s5"]
+
+
+def test_filters_and_counts(search_page: Any) -> None:
+    r = bench(search_page, "tramadol", facets=True)
+    assert dict((v, c) for v, _, c in r["filters"]["decision"]) == {"upheld": 2, "overturned": 1}
+    r = bench(search_page, "tramadol", {"decision": "overturned"}, facets=True)
+    assert ids(r) == ["s3"]
+    assert dict((v, c) for v, _, c in r["filters"]["procedure"]) == {"epidural-steroid-injection-lumbar": 1, "tramadol": 1}
+    assert ids(bench(search_page, "", {"decision": "overturned", "year": "2012"})) == ["s1"]
+    assert ids(bench(search_page, "medically", {"specialty": "orthopedic-surgery"})) == ["s1", "s4"]
+
+
+def test_snippet_highlight_and_escaping(search_page: Any) -> None:
+    r = bench(search_page, "injections")
+    assert "<mark>" in r["excerpt0"]
+    r = bench(search_page, "alert")
+    assert "<mark>alert</mark>" in r["excerpt0"] and "&#60;script&#62;" in r["excerpt0"]
+
+
+def test_ranking_request_above_body(search_page: Any) -> None:
+    # "arthroscopy" is s4's request and in its text; "tramadol": s2 request+text beats s3 second request
+    r = bench(search_page, "tramadol")
+    assert r["urls"][0] == "cases/s2.html"
+
+
+def test_ui_url_state_and_back(search_page: Any) -> None:
+    from playwright.sync_api import expect
+
+    p = search_page
+    p.fill("#sgs-q", "tramadol")
+    p.press("#sgs-q", "Enter")
+    expect(p.locator("#sgs-status")).to_have_text("2 letters match.")
+    assert "q=tramadol" in p.url
+    p.click('button[data-facet="decision"][data-value="overturned"]')
+    expect(p.locator("#sgs-status")).to_have_text("1 letter matches.")
+    assert "decision=overturned" in p.url
+    expect(p.locator("#sgs-results a")).to_have_attribute("href", "cases/s3.html")
+    p.go_back()
+    expect(p.locator("#sgs-status")).to_have_text("2 letters match.")
+    assert "decision" not in p.url
+
+
+def test_url_state_loads_and_keyboard(page: Any, search_url: str) -> None:
+    from playwright.sync_api import expect
+
+    page.goto(search_url + "search.html?q=medically&decision=upheld")
+    expect(page.locator("#sgs-status")).to_have_text("3 letters match.")
+    assert page.input_value("#sgs-q") == "medically"
+    # keyboard: focus the input, then Tab to the first facet button, activate with Enter
+    page.focus("#sgs-q")
+    page.keyboard.press("Tab")  # submit button
+    page.keyboard.press("Tab")  # status is not tabbable (tabindex -1): first facet button
+    active = page.evaluate("document.activeElement.getAttribute('data-facet')")
+    assert active == "decision"
+    value = page.evaluate("document.activeElement.getAttribute('data-value')")
+    assert value == "overturned"  # values are listed by archive-wide count, then name
+    page.keyboard.press("Enter")
+    expect(page).to_have_url(re.compile(r"decision=overturned"))
+    expect(page.locator("#sgs-status")).to_have_text("3 letters match.")  # s1, s3, s5
+    assert page.evaluate("document.activeElement.getAttribute('aria-pressed')") == "true"
+
+
+def test_typing_prefix(page: Any, search_url: str) -> None:
+    from playwright.sync_api import expect
+
+    page.goto(search_url + "search.html")
+    page.type("#sgs-q", "radicul")
+    expect(page.locator("#sgs-status")).to_have_text("3 letters match.")
+
+
+def test_no_javascript_message(browser: Any, search_url: str) -> None:
+    ctx = browser.new_context(java_script_enabled=False)
+    try:
+        p = ctx.new_page()
+        p.goto(search_url + "search.html")
+        assert p.is_visible("#sgs-nojs") and not p.is_visible("#sgs")
+        assert p.locator("#sgs-nojs a").count() >= 3
+    finally:
+        ctx.close()
+
+
+def test_subpath(page: Any, search_site: Path, search_url: str) -> None:
+    _render_search_page(search_site, "deep/")
+    shutil.copy(search_site / "search.html", search_site / "deep" / "ignored.html")
+    # search.html rendered with root="../" inside deep/ finds the same index
+    page.goto(search_url + "deep/search.html?q=injections")
+    from playwright.sync_api import expect
+
+    expect(page.locator("#sgs-status")).to_have_text("3 letters match.")
+    assert page.get_attribute("#sgs-results a >> nth=0", "href").startswith("../cases/")
+
+
+def test_incremental_update(page: Any, tmp_path: Path) -> None:
+    from dataclasses import replace
+
+    site = tmp_path / "_site"
+    shutil.copytree(ROOT / "static", site / "static")
+    _render_search_page(site)
+    letters = sample_letters()
+    build_indexes(letters, site, tmp_path / "ix")
+    stats = update_indexes([replace(letters[0], text="Zygapophyseal joint injections.")], ["s2"], site, tmp_path / "ix")
+    assert 0 < stats["written"] < stats["files"]
+    page.goto((site / "search.html").as_uri())
+    page.wait_for_function("typeof window.benchRun === 'function'")
+    assert ids(bench(page, "zygapophyseal")) == ["s1"]
+    assert ids(bench(page, "injections")) == ["s1", "s3", "s6"]
+    assert ids(bench(page, "tramadol")) == ["s3"]
