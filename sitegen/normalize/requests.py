@@ -8,6 +8,8 @@ from dataclasses import dataclass
 from sitegen.normalize.taxonomy import Taxonomy
 
 VISIT_CATEGORIES = frozenset({"therapy", "evaluation", "program", "other"})
+#: Products whose percentages describe ingredients, not a strength.
+NO_STRENGTH = frozenset({"compounded-topical", "medical-food"})
 
 _LAT_RE = re.compile(r"(?<![a-z0-9])(left|lt|right|rt|bilateral|bilat|b/l|both|bue|ble|bles|bues)(?![a-z0-9])")
 _LAT = {"left": "left", "lt": "left", "right": "right", "rt": "right"}
@@ -16,6 +18,7 @@ _NUM = r"\d+(?:\.\d+)?"
 _UNIT = r"(mcg/hr|mcg/h|mg/ml|mg/g|mg|mcg|gm|g|ml|%)"
 # "10/325mg", "7.5 mg", "5%", "25mcg/hr", "10-325 mg" (a slash-less combination is rare but seen)
 _STRENGTH_RE = re.compile(rf"(?<![\w.#/])({_NUM}(?:\s*[/-]\s*{_NUM})*)\s*{_UNIT}(?![a-z])", re.I)
+_BARE_COMBO_RE = re.compile(rf"(?<![\w.#/])({_NUM})\s*/\s*({_NUM})(?![\w./%])")
 _QTY_RE = re.compile(
     r"(?:#\s*(\d+)|\b(?:qty|quantity|count|no\.)\s*:?\s*#?\s*(\d+)|\((\d+)\s*(?:tablets?|tabs?|capsules?|caps?|patch(?:es)?|pills?)\)|"
     r"\b(\d+)\s+(?:tablets?|tabs|capsules?|caps|patch(?:es)?|pills)\b)",
@@ -40,6 +43,10 @@ _SESSIONS_RE = re.compile(
 )
 
 
+# "Post-op aqua therapy x 6": a bare count after "x" (not days, weeks, hours ...)
+_X_COUNT_RE = re.compile(r"(?<![\w/.])x\s*(\d{1,2})(?![\w.])(?!\s*(?:days?|weeks?|wks?|months?|hours?|hrs?|years?|/))", re.I)
+
+
 def _num(tok: str | None) -> int | None:
     if tok is None:
         return None
@@ -62,20 +69,14 @@ def laterality(text: str) -> str | None:
 
 def strength(text: str) -> str | None:
     """Medication strength as normalised text: "10/325 mg", "7.5 mg", "5%", "25 mcg/hr"."""
-    parts = []
-    for m in _STRENGTH_RE.finditer(text):
+    m = _STRENGTH_RE.search(text)
+    if m:
         amount = re.sub(r"\s*([/-])\s*", "/", m.group(1))
         unit = m.group(2).lower()
         unit = {"gm": "g", "mcg/h": "mcg/hr"}.get(unit, unit)
-        if unit == "%":
-            parts.append(f"{amount}%")
-        elif unit in {"g", "ml"} and parts:
-            continue  # a pack size ("180gm") after the strength, not a strength
-        else:
-            parts.append(f"{amount} {unit}")
-        if len(parts) == 3:
-            break
-    return "/".join(parts) if parts and all(p.endswith("%") for p in parts) and len(parts) > 1 else (parts[0] if parts else None)
+        return f"{amount}%" if unit == "%" else f"{amount} {unit}"
+    m = _BARE_COMBO_RE.search(text)  # "Ultracet 37.5/325 #60": a combination tablet, in mg
+    return f"{m.group(1)}/{m.group(2)} mg" if m else None
 
 
 def quantity(text: str) -> int | None:
@@ -98,7 +99,8 @@ def visits(text: str) -> int | None:
         n = _num(m.group(2)) or _num(m.group(3)) or _num(m.group(1))
         if n:
             return n
-    return None
+    m = _X_COUNT_RE.search(text)
+    return int(m.group(1)) if m else None
 
 
 @dataclass(frozen=True)
@@ -133,7 +135,7 @@ def normalize_request(text: str, taxonomy: Taxonomy) -> NormalizedRequest:
         body_region=region,
         laterality=laterality(text) if category != "medication" else None,
         drug=proc.drug if proc else None,
-        strength=strength(text) if category == "medication" else None,
+        strength=strength(text) if proc is not None and category == "medication" and proc.slug not in NO_STRENGTH else None,
         quantity=quantity(text) if category == "medication" else None,
         visits=visits(text) if category in VISIT_CATEGORIES else None,
     )

@@ -133,6 +133,20 @@ def _entry_where(text: str, name: str, slug: str | None, index: int) -> str:
     return f"{name} (procedure #{index + 1})"
 
 
+class _Where:
+    """Where an entry was defined; the line is looked up only when an error is reported."""
+
+    __slots__ = ("text", "name", "slug", "index")
+
+    def __init__(self, text: str, name: str, slug: str | None, index: int) -> None:
+        self.text, self.name, self.slug, self.index = text, name, slug, index
+
+    def __str__(self) -> str:
+        return _entry_where(self.text, self.name, self.slug, self.index)
+
+    __format__ = lambda self, spec: format(str(self), spec)  # noqa: E731
+
+
 def _str_list(value: Any) -> list[str] | None:
     if isinstance(value, list) and all(isinstance(v, str) for v in value):
         return value
@@ -145,7 +159,7 @@ class _Builder:
     def __init__(self) -> None:
         self.terms: dict[str, list[str]] = {}
         self.regions: dict[str, str] = {}
-        self.procs: dict[str, tuple[Procedure, list[str], str]] = {}
+        self.procs: dict[str, tuple[Procedure, list[str], _Where]] = {}
         """slug -> (procedure, match rules, where it was defined)."""
         self.sources: list[str] = []
 
@@ -184,7 +198,7 @@ class _Builder:
 
     def _procedure(self, entry: Any, i: int, text: str, name: str, seen: set[str]) -> None:
         slug = entry.get("slug") if isinstance(entry, dict) else None
-        where = _entry_where(text, name, slug if isinstance(slug, str) else None, i)
+        where = _Where(text, name, slug if isinstance(slug, str) else None, i)
         if not isinstance(entry, dict):
             raise ConfigError(f"{where}: not a table")
         allowed = {"slug", "name", "category", "region", "drug", "match", "synonyms", "priority"}
