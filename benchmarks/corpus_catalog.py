@@ -488,7 +488,7 @@ STATES: tuple[tuple[str, float], ...] = (
 # --------------------------------------------------------------------------- ODG chapter aliases
 #: Canonical ODG chapter -> ways letters write it (the canonical name first).
 ODG_ALIASES: dict[str, tuple[str, ...]] = {
-    "Low Back": ("Low Back", "Low Back - Lumbar & Thoracic (Acute & Chronic)", "Lumbar", "low back", "Low Back Procedure Summary"),
+    "Low Back": ("Low Back", "Low Back - Lumbar & Thoracic (Acute & Chronic)", "Lumbar", "low back"),
     "Neck and Upper Back": ("Neck and Upper Back", "Neck & Upper Back", "Neck", "Cervical", "Neck and Upper Back (Acute & Chronic)"),
     "Shoulder": ("Shoulder", "Shoulder (Acute & Chronic)"),
     "Elbow": ("Elbow", "Elbow (Acute & Chronic)"),
@@ -497,7 +497,7 @@ ODG_ALIASES: dict[str, tuple[str, ...]] = {
     "Hip & Pelvis": ("Hip & Pelvis", "Hip and Pelvis"),
     "Knee & Leg": ("Knee & Leg", "Knee and Leg", "Knee"),
     "Ankle & Foot": ("Ankle & Foot", "Ankle and Foot"),
-    "Pain": ("Pain", "Pain (Chronic)", "Chronic Pain", "Pain"),
+    "Pain": ("Pain", "Pain (Chronic)", "Chronic Pain"),
     "Mental Illness & Stress": ("Mental Illness & Stress", "Mental Illness and Stress", "Stress & Mental Illness"),
     "Head": ("Head", "Head (trauma, headaches, etc.)"),
     "Fitness for Duty": ("Fitness for Duty",),
