@@ -1,0 +1,206 @@
+#!/usr/bin/env python3
+"""Benchmark sitegen's static search against Pagefind on the same generated letters.
+
+    python benchmarks/bench_search.py CORPUS_DIR WORK_DIR [--skip-pagefind]
+
+CORPUS_DIR comes from ``benchmarks/generate_corpus.py OUT --count N``.  The script parses
+(and normalises, when available) the letters, writes one plain case page per letter,
+builds sitegen's indexes (Whoosh + static) and Pagefind's index over the same pages,
+serves WORK_DIR/site on localhost and runs each query cold (new browser context) and warm
+in headless Chromium, counting transferred bytes and request rounds from Playwright's
+request events.  Prints one JSON object.  Pagefind (``pip install 'pagefind[bin]'``) is a
+benchmark-only dependency.
+"""
+
+from __future__ import annotations
+
+import argparse
+import html
+import json
+import os
+import resource
+import shutil
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+from types import SimpleNamespace
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+QUERIES = [
+    ("common word", "patient", {}),
+    ("rare word", "vertebroplasty", {}),
+    ("two words", "lumbar radiculopathy", {}),
+    ("phrase", '"medically necessary"', {}),
+    ("prefix", "radic*", {}),
+    ("word + decision", "tramadol", {"decision": "overturned"}),
+]
+CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+
+
+def parse_all(corpus: Path) -> list[Any]:
+    from sitegen.parse import parse_path
+
+    try:
+        from sitegen.normalize import load_taxonomy, normalize_letter
+
+        tax = load_taxonomy(None)
+        norm = lambda l: normalize_letter(l, tax)  # noqa: E731
+    except Exception:  # noqa: BLE001 - normalisation not available: facets show "unmapped"
+        norm = lambda l: l  # noqa: E731
+    return [norm(parse_path(p)) for p in sorted((corpus / "letters").rglob("*.txt"))]
+
+
+def write_pages(letters: list[Any], site: Path) -> None:
+    (site / "cases").mkdir(parents=True, exist_ok=True)
+    for l in letters:
+        dec = sorted({i.decision for i in l.items if i.decision})
+        filt = "".join(f'<span data-pagefind-filter="decision">{d}</span>' for d in dec)
+        (site / "cases" / f"{l.id}.html").write_text(
+            f"<!doctype html><html lang=en><title>{html.escape(l.id)}</title><main data-pagefind-body>"
+            f"<h1>{html.escape(l.case_number or l.id)}</h1><p hidden>{filt}</p><pre>{html.escape(l.text)}</pre></main></html>",
+            encoding="utf-8")
+    (site / "pagefind.html").write_text("<!doctype html><html lang=en><title>pf</title><body>pagefind</body></html>")
+
+
+def render_search(site: Path) -> None:
+    from jinja2 import Environment, FileSystemLoader
+
+    env = Environment(loader=FileSystemLoader(str(ROOT / "templates")), autoescape=True)
+    ctx = dict(root="", site=SimpleNamespace(title="IMR", description="bench"), nav=[], section="search", build_date=None, description="")
+    (site / "search.html").write_text(env.get_template("search.html").render(**ctx), encoding="utf-8")
+    shutil.copytree(ROOT / "static", site / "static", dirs_exist_ok=True)
+
+
+def timed(fn: Any) -> tuple[Any, float, float]:
+    t, c = time.perf_counter(), time.process_time()
+    r = fn()
+    return r, time.perf_counter() - t, time.process_time() - c
+
+
+def dir_stats(d: Path) -> tuple[int, int]:
+    files = [p for p in d.rglob("*") if p.is_file()]
+    return len(files), sum(p.stat().st_size for p in files)
+
+
+def rounds(reqs: list[tuple[float, float]]) -> int:
+    """Sequential rounds: a request starts a new round when it starts after every request of the current round ended."""
+    n, end = 0, -1.0
+    for start, stop in sorted(reqs):
+        if start >= end - 1:  # ms
+            n += 1
+            end = stop
+        else:
+            end = max(end, stop)
+    return n
+
+
+def measure(page: Any, url: str, setup_js: str, query_js: str, args: dict[str, Any]) -> dict[str, Any]:
+    log: list[Any] = []
+    page.on("requestfinished", lambda r: log.append(r))
+    page.goto(url)
+    page.wait_for_function(setup_js)
+    start_bytes = sum(_size(r) for r in log)
+    mark = len(log)
+    t0 = time.perf_counter()
+    res = page.evaluate(query_js, args)
+    wall = (time.perf_counter() - t0) * 1000
+    q = log[mark:]
+    spans = [(r.timing["startTime"] + max(0, r.timing["requestStart"]), r.timing["startTime"] + r.timing["responseEnd"]) for r in q]
+    res2 = page.evaluate(query_js, args)
+    return {"hits": res["results"], "ms": round(res["total_ms"], 1), "warm_ms": round(res2["total_ms"], 1), "wall_ms": round(wall, 1),
+            "bytes": sum(_size(r) for r in q), "requests": len(q), "rounds": rounds(spans), "startup_bytes": start_bytes}
+
+
+def _size(r: Any) -> int:
+    try:
+        s = r.sizes()
+        return int(s["responseBodySize"] + s["responseHeadersSize"])
+    except Exception:  # noqa: BLE001
+        return 0
+
+
+SG_SETUP = "typeof window.benchRun === 'function' && document.readyState === 'complete'"
+SG_QUERY = "o => window.benchRun(o)"
+PF_SETUP = "window.pf !== undefined"
+PF_QUERY = """async o => { const t0 = performance.now();
+  const s = await window.pf.search(o.term, o.filters.decision ? {filters: {decision: o.filters.decision}} : {});
+  const d = await Promise.all(s.results.slice(0, o.n).map(r => r.data()));
+  return {results: s.results.length, total_ms: performance.now() - t0, urls: d.map(x => x.url)}; }"""
+PF_PAGE = """<!doctype html><html lang=en><title>pf</title><script type=module>
+const pf = await import('./pagefind/pagefind.js'); await pf.init(); window.pf = pf;</script></html>"""
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("corpus", type=Path)
+    ap.add_argument("work", type=Path)
+    ap.add_argument("--skip-pagefind", action="store_true")
+    a = ap.parse_args()
+    site = a.work / "site"
+    shutil.rmtree(a.work, ignore_errors=True)
+    site.mkdir(parents=True)
+    letters, t_parse, _ = timed(lambda: parse_all(a.corpus))
+    write_pages(letters, site)
+    render_search(site)
+    from sitegen.search import static_index
+    from sitegen.search.documents import documents
+
+    docs = documents(letters)
+    _, t_static, c_static = timed(lambda: static_index.build(docs, site, a.work / "ix"))
+    rss_static = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    from sitegen.search import whoosh_index
+
+    _, t_whoosh, c_whoosh = timed(lambda: whoosh_index.build(docs, a.work / "whoosh"))
+    out: dict[str, Any] = {"letters": len(letters), "parse_s": round(t_parse, 1), "cores": os.cpu_count(),
+                           "sitegen": {"build_s": round(t_static, 1), "build_cpu_s": round(c_static, 1), "max_rss_mb_process": round(rss_static),
+                                       "whoosh_build_s": round(t_whoosh, 1), "whoosh_cpu_s": round(c_whoosh, 1)}}
+    out["sitegen"]["files"], out["sitegen"]["bytes"] = dir_stats(site / "search")
+    if not a.skip_pagefind:
+        t = time.perf_counter()
+        r = subprocess.run([sys.executable, "-m", "pagefind", "--site", str(site), "--output-subdir", "pagefind", "--glob", "cases/**/*.html"],
+                           capture_output=True, text=True)
+        ru = resource.getrusage(resource.RUSAGE_CHILDREN)
+        out["pagefind"] = {"build_s": round(time.perf_counter() - t, 1), "max_rss_mb": round(ru.ru_maxrss / 1024), "ok": r.returncode == 0}
+        out["pagefind"]["files"], out["pagefind"]["bytes"] = dir_stats(site / "pagefind")
+        (site / "pagefind.html").write_text(PF_PAGE)
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    srv = subprocess.Popen([sys.executable, "-m", "http.server", str(port), "--bind", "127.0.0.1", "--directory", str(site)],
+                           stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    time.sleep(1)
+    try:
+        from playwright.sync_api import sync_playwright
+
+        with sync_playwright() as pw:
+            b = pw.chromium.launch(executable_path=os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium"), args=CHROMIUM_ARGS)
+            engines = [("sitegen", "search.html", SG_SETUP, SG_QUERY)]
+            if not a.skip_pagefind:
+                engines.append(("pagefind", "pagefind.html", PF_SETUP, PF_QUERY))
+            for name, page_url, setup, query in engines:
+                rows = {}
+                for label, term, filters in QUERIES:
+                    for facets in ([False, True] if name == "sitegen" and label == "common word" else [False]):
+                        ctx = b.new_context()
+                        pg = ctx.new_page()
+                        rows[label + (" + all facets" if facets else "")] = measure(
+                            pg, f"http://127.0.0.1:{port}/{page_url}", setup, query,
+                            {"term": term, "filters": filters, "n": 10, "facets": facets})
+                        ctx.close()
+                out.setdefault(name, {})["queries"] = rows
+            b.close()
+    finally:
+        srv.terminate()
+        srv.wait(5)
+    print(json.dumps(out, indent=1))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,94 @@
+"""The static index agrees with Whoosh: the browser's term dictionary maps each word form
+to the term Whoosh indexes, and its doc sets hold exactly the letters Whoosh finds."""
+
+from __future__ import annotations
+
+import base64
+import json
+import re
+from pathlib import Path
+
+import pytest
+
+from sitegen.search import build_indexes, whoosh_index
+from sitegen.search.static_index import encode_docset, file_key, fnv1a, shard_key
+from test_search_fixtures import sample_letters
+
+WORDS = ["injections", "injected", "injection", "radiculopathy", "radicular", "flags", "medically",
+         "necessary", "tramadol", "examination", "therapy", "arthroscopy", "epidural", "steroid", "signs"]
+
+
+def _load(path: Path) -> dict:
+    m = re.fullmatch(r'sgsReg\("([^"]+)",(.*)\);\n', path.read_text(encoding="utf-8"), re.S)
+    assert m, path
+    return json.loads(m.group(2))
+
+
+def _docset(enc: str) -> list[int]:
+    raw = base64.b64decode(enc[1:])
+    if enc[0] == "b":
+        return [i * 8 + b for i, byte in enumerate(raw) for b in range(8) if byte >> b & 1]
+    out, d, val, shift = [], -1, 0, 0
+    for byte in raw:
+        val |= (byte & 127) << shift
+        if byte & 128:
+            shift += 7
+            continue
+        d += val + 1
+        out.append(d)
+        val = shift = 0
+    return out
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
+    tmp = tmp_path_factory.mktemp("static")
+    build_indexes(sample_letters(), tmp / "site", tmp / "ix")
+    return tmp / "site" / "search", tmp / "ix"
+
+
+def test_dictionary_and_postings_agree_with_whoosh(built: tuple[Path, Path]) -> None:
+    root, ix = built
+    meta = _load(root / "meta.js")
+    keys = set(meta["keys"].split())
+    splits = {k[:i] for k in keys for i in range(1, len(k))}
+    frag_ids = {}
+    for f in root.glob("f/*/*.js"):
+        frag_ids[int(f.stem)] = _load(f)["id"]
+    for word in WORDS:
+        shard = _load(root / "d" / f"{file_key(shard_key(word, splits))}.js")
+        stem = shard["w"][word]
+        assert stem == whoosh_index.stem_of(word)
+        df, pshard = shard["s"][stem]
+        entry = _load(root / "p" / f"{pshard}.js")[stem]
+        docs = sorted(frag_ids[d] for d in _docset(entry["d"]))
+        total, hits = whoosh_index.search(ix, f"content:{word}", 50)
+        assert docs == sorted(h.id for h in hits) and df == total, word
+        assert word in entry["x"]
+
+
+def test_phrase_pairs_agree_with_whoosh(built: tuple[Path, Path]) -> None:
+    root, ix = built
+    meta = _load(root / "meta.js")
+    frag_ids = {int(f.stem): _load(f)["id"] for f in root.glob("f/*/*.js")}
+    for a, b in [("red", "flags"), ("lumbar", "spine"), ("steroid", "injection"), ("medically", "necessary")]:
+        key = f"{whoosh_index.stem_of(a)} {whoosh_index.stem_of(b)}"
+        shard = _load(root / "b" / f"{fnv1a(key) % meta['nb']}.js")
+        docs = sorted(frag_ids[d] for d in _docset(shard[key]["d"])) if key in shard else []
+        _, hits = whoosh_index.search(ix, f'content:"{a} {b}"', 50)
+        assert docs == sorted(h.id for h in hits), (a, b)
+
+
+@pytest.mark.parametrize("docs,n", [([], 10), ([0], 1), ([3, 4, 200, 70000], 100000), (list(range(0, 1000, 2)), 1000)])
+def test_docset_roundtrip(docs: list[int], n: int) -> None:
+    assert _docset(encode_docset(docs, n)) == docs
+
+
+def test_every_prefix_has_its_shards(built: tuple[Path, Path]) -> None:
+    root, _ = built
+    keys = _load(root / "meta.js")["keys"].split()
+    for key in keys:
+        assert (root / "d" / f"{file_key(key)}.js").is_file()
+    words = {w for k in keys for w in _load(root / "d" / f"{file_key(k)}.js")["w"]}
+    for w in words:  # each form lives in the one shard its prefix names
+        assert w in _load(root / "d" / f"{file_key(shard_key(w, {k[:i] for k in keys for i in range(1, len(k))}))}.js")["w"]
