@@ -360,7 +360,7 @@ _DIAG = {
            "cervicalgia", "lumbago", "anxiety disorder"),
 }
 _MECH = (
-    "while lifting a 50-pound box", "due to a slip and fall", "when a pallet struck her back", "in a motor vehicle accident",
+    "while lifting a 50-pound box", "due to a slip and fall", "when a pallet fell against the lower back", "in a motor vehicle accident",
     "attributed to the performance of usual and customary job tasks", "due to repetitive keyboarding", "falling from a ladder",
     "while pulling a heavy cart", "after tripping over a hose", "when a trimming machine dropped on the left foot",
     "while transferring a patient", "from cumulative trauma",
@@ -561,6 +561,8 @@ def _draft(rng: random.Random, index: int, fmt: str) -> Draft:
     if fmt != "determination":
         cred_form = "sentence"
         subs = [] if specs[0] in ("Psychologist", "Chiropractor", "Acupuncture") else subs
+    if cred_form == "sentence" and specs == ["Acupuncture"]:
+        specs = ["Acupuncturist"]  # "is a Licensed Acupuncturist": the specialty as written
     sex = _wpick(rng, (("female", 0.47), ("male", 0.5), (None, 0.03)))
     age = rng.randint(22, 74) if rng.random() > 0.03 else None
     yr_assigned = 2000 + year
@@ -589,6 +591,10 @@ def _draft(rng: random.Random, index: int, fmt: str) -> Draft:
         it.ua = _cites_for(rng, it) if rng.random() > 0.1 else [Cite("none")]
         pool = _RAT_OVERTURNED if it.decision == "overturned" else _RAT_UPHELD
         it.rationale = rng.sample(pool, rng.randint(2, min(5, len(pool))))
+    if fmt != "determination":  # these layouts cite one guideline per side
+        for it in items:
+            del it.reviewer[1:]
+            del it.ua[1:]
     for it in items:
         it.reviewer_text = _guideline_text(rng, it.reviewer, "Expert Reviewer")
         it.ua_text = _guideline_text(rng, it.ua, "Claims Administrator")
@@ -633,7 +639,8 @@ def _opening(rng: random.Random, age: int | None, sexword: str, doi_text: str, r
     if form == 0:
         s = f"The patient is a {a} {sexword} who reported an injury on {doi_text} {mech}."
     elif form == 1:
-        s = f"This is a {a} {sexword} patient who reported an industrial injury on {doi_text}, {mech}."
+        word = {"woman": "female", "man": "male", "gentleman": "male"}.get(sexword, sexword)
+        s = f"This is a {a} {word} patient who reported an industrial injury on {doi_text}, {mech}."
     elif form == 2:
         s = f"The injured worker is a {age} year old {sexword}, who sustained an industrial injury on {doi_text}."
     elif form == 3:
@@ -721,9 +728,9 @@ def _cred_sentence(d: Draft, reviewer_word: str) -> str:
     spec = " and ".join(d.specialties)
     states = d.states[0] if len(d.states) == 1 else ", ".join(d.states[:-1]) + " and " + d.states[-1]
     sub = f", has a subspecialty in {d.subspecialties[0]}" if d.subspecialties else ""
-    if d.specialties[0] in ("Psychologist", "Chiropractor", "Acupuncture"):
+    if d.specialties[0] in ("Psychologist", "Chiropractor", "Acupuncturist"):
         noun = {"Psychologist": "a Licensed Psychologist", "Chiropractor": "a Licensed Chiropractor",
-                "Acupuncture": "a Licensed Acupuncturist"}[d.specialties[0]]
+                "Acupuncturist": "a Licensed Acupuncturist"}[d.specialties[0]]
         return f"The {reviewer_word} is {noun} and is licensed to practice in {states}."
     return f"The {reviewer_word} is Board Certified in {spec}{sub} and is licensed to practice in {states}."
 
@@ -733,7 +740,8 @@ def _how(r: Renderer, d: Draft) -> None:
     r.heading(" HOW THE IMR FINAL DETERMINATION WAS MADE" if r.rng.random() < 0.6 else "HOW THE IMR FINAL DETERMINATION WAS MADE")
     r.blank()
     cred = _cred_sentence(d, rw) + " " if d.cred_form == "sentence" else ""
-    r.para(f"MAXIMUS Federal Services sent the complete case file to an {rw}. He/she has no affiliation with the employer, "
+    article = "an" if rw[0] in "aeiou" else "a"
+    r.para(f"MAXIMUS Federal Services sent the complete case file to {article} {rw}. He/she has no affiliation with the employer, "
            f"employee, providers or the claims administrator. {cred}He/she has been in active clinical practice for more "
            f"than five years and is currently working at least 24 hours a week in active practice. The {rw} was selected "
            "based on his/her clinical experience, education, background, and expertise in the same or similar specialties "
