@@ -247,7 +247,7 @@ def render_site(cfg: SiteConfig, archive: Archive, sources: Sources, writer: Sit
         put(r.render("region.html", urls.region_url(slug), "regions", group=group, titles=titles,
                      description=f"IMR decisions for the {group.title}"))
     for key, group in archive.decisions.items():
-        if group.refs or key != "undecided":
+        if True:  # every decision gets a page (the index links all three)
             put(r.render("decision.html", urls.decision_url(key), "decisions", group=group, titles=titles,
                          description=f"{group.title} IMR decisions"))
     common = {"archive": archive}
