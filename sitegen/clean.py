@@ -53,6 +53,7 @@ _TRANSLATE = str.maketrans(
         "\ufffd": "?",
     }
 )
+_LETTER = re.compile(r"[A-Z]")
 _CONTROL = re.compile(r"[\x00-\x08\x0e-\x1f\x7f]")
 _FOOTER = re.compile(r"^\s*(?:-\s*)?Page\s+\d+\s*(?:of\s+\d+)?\s*(?:-\s*)?$", re.I)
 _PAGE_HEADER = re.compile(
@@ -61,8 +62,8 @@ _PAGE_HEADER = re.compile(
 _HYPHEN_END = re.compile(r"(?<![\w-])(\w+)-$")
 _FIRST_TOKEN = re.compile(r"^(\w+)(\S*)(.*)$", re.S)
 _TRAILING_FOOTER = re.compile(r"\s+Page\s+\d+\s+of\s+\d+\s*$")
-_RUN_TOGETHER = re.compile(r"\b(not|is)(medically|necessary)\b", re.I)
-_MISSING_SPACE = re.compile(r"(?<=[a-z]{3})\.(?=[A-Z][a-z])")
+_RUN_TOGETHER = re.compile(r"(?i)\b(not|is)(medically|necessary)\b")
+_MISSING_SPACE = re.compile(r"\.(?=[A-Z][a-z])")
 #: Prefixes that keep their hyphen when a line break falls after them.
 _KEEP_HYPHEN = frozenset(
     "non pre post re anti semi self well follow multi co sub bi tri intra inter over under "
@@ -100,6 +101,7 @@ class CleanText:
 def clean(text: str) -> CleanText:
     text = text.replace("\r\n", "\n").replace("\r", "\n").translate(_TRANSLATE)
     text = _CONTROL.sub("", text)
+    text = _fix_run_together(text)
     raw_lines = [line.strip() for line in text.split("\n")]
 
     case_numbers: list[str] = []
@@ -122,7 +124,6 @@ def clean(text: str) -> CleanText:
 
     lines = _collapse_blank_runs(kept)
     lines = _join_hyphenation(lines)
-    lines = [_fix_run_together(line) for line in lines]
     return CleanText(tuple(lines), tuple(dict.fromkeys(case_numbers)))
 
 
@@ -177,8 +178,9 @@ def _collapse_blank_runs(lines: list[str]) -> list[str]:
 
 def is_heading(line: str) -> bool:
     """An all-capitals line ("CLINICAL CASE SUMMARY", "DOCUMENTS REVIEWED:")."""
-    letters = sum(1 for c in line if c.isalpha())
-    return letters >= 6 and len(line) <= 100 and line.upper() == line
+    if len(line) > 100 or line.upper() != line or line.lower() == line:
+        return False
+    return len(_LETTER.findall(line)) >= 6
 
 
 def _separate_headings(lines: list[str]) -> list[str]:
@@ -231,7 +233,14 @@ def _join_hyphenation(lines: list[str]) -> list[str]:
     return [line for line in out if line != "\0"]
 
 
-def _fix_run_together(line: str) -> str:
-    if "medically" in line or "necessary" in line:
-        line = _RUN_TOGETHER.sub(r"\1 \2", line)
-    return _MISSING_SPACE.sub(". ", line)
+def _fix_run_together(text: str) -> str:
+    """"notmedically" -> "not medically", "study.The" -> "study. The"."""
+    low = text.lower()
+    if "smedically" in low or "tmedically" in low or "snecessary" in low or "tnecessary" in low:
+        text = _RUN_TOGETHER.sub(r"\1 \2", text)
+    return _MISSING_SPACE.sub(_space_after_stop, text)
+
+
+def _space_after_stop(m: re.Match[str]) -> str:
+    before = m.string[max(0, m.start() - 3) : m.start()]
+    return ". " if len(before) == 3 and before.isalpha() and before.islower() else "."

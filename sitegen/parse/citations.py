@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import re
 
+from sitegen.parse.common import collapse
 from sitegen.model import Citation
 
 #: ODG chapter aliases -> canonical chapter (matched case-insensitively, "&" == "and").
@@ -91,7 +92,6 @@ _ODG = re.compile(
 _PAGES = re.compile(r"\bPages?\s*\(s\)\s*:?\s*([0-9][0-9,\-\s&and]*[0-9]|[0-9]+)|\bpages?\s+([0-9]+(?:\s*[-,]\s*[0-9]+)*)", re.I)
 _ACOEM_CHAPTER = re.compile(r"\bChapter\s+(\d{1,2})\b|\bCh\.?\s*(\d{1,2})\b", re.I)
 _LAST_UPDATED = re.compile(r",?\s*(?:last\s+updated|updated)\s+[0-9/\-]+\.?", re.I)
-_WS = re.compile(r"\s+")
 
 _MTUS_DOCS = (
     (re.compile(r"Chronic\s+Pain\s+Medical\s+Treatment(?:\s+Guidelines?)?|\bCPMTG\b|Chronic\s+Pain\s+(?:Treatment\s+)?Guidelines?", re.I), "Chronic Pain Medical Treatment Guidelines"),
@@ -100,9 +100,6 @@ _MTUS_DOCS = (
     (re.compile(r"\bACOEM\b|American\s+College\s+of\s+Occupational\s+and\s+Environmental\s+Medicine", re.I), "ACOEM"),
 )
 
-
-def collapse(text: str) -> str:
-    return _WS.sub(" ", text).strip()
 
 
 def canonical_odg_chapter(text: str) -> str | None:

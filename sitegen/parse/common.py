@@ -7,8 +7,6 @@ from dataclasses import dataclass, field
 
 from sitegen.model import Item, Reviewer
 
-_WS = re.compile(r"\s+")
-
 
 @dataclass(frozen=True)
 class Sections:
@@ -33,7 +31,8 @@ class LayoutResult:
 
 
 def collapse(text: str) -> str:
-    return _WS.sub(" ", text).strip()
+    """Whitespace runs (newlines included) folded to single spaces, ends stripped."""
+    return " ".join(text.split())
 
 
 def clean_request(text: str) -> str:

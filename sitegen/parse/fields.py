@@ -6,9 +6,9 @@ from __future__ import annotations
 import datetime as _dt
 import re
 
+from sitegen.parse.common import collapse
 from sitegen.model import Patient, Reviewer
 
-_WS = re.compile(r"\s+")
 
 CASE_NUMBER = re.compile(r"\bCM\s?(\d{2})\s?-\s?(\d{5,7})\b", re.I)
 
@@ -161,9 +161,6 @@ _DOI_PROSE = re.compile(
     re.I,
 )
 
-
-def collapse(text: str) -> str:
-    return _WS.sub(" ", text).strip()
 
 
 def find_case_number(text: str) -> str | None:
@@ -346,9 +343,10 @@ def _states_from_block(value: str) -> list[str]:
 
 
 _DIAGNOSIS_LEADS = re.compile(
-    r"(?:(?:listed\s+)?diagnos(?:is|es)\s+(?:per\s+[^:]{0,40}?\s*)?(?:are|is|was|were|have\s+included|has\s+included|include[sd]?|included)\s*:?"
-    r"|diagnosed\s+(?:as\s+having|with)"
-    r"|\bDiagnos(?:is|es)\s*:)\s*",
+    r"diagnos(?:"
+    r"(?:is|es)\s+(?:per\s+[^:]{0,40}?\s*)?(?:are|is|was|were|have\s+included|has\s+included|include[sd]?|included)\s*:?"
+    r"|ed\s+(?:as\s+having|with)"
+    r"|(?:is|es)\s*:)\s*",
     re.I,
 )
 

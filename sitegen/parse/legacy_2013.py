@@ -34,7 +34,7 @@ _DETAILED = re.compile(r"^[ \t]*IMR\s+DECISION\s*\(\s*S\s*\)\s+AND\s+RATIONALE\s
 _DEAR = re.compile(r"^[ \t]*(?:DEAR\b|Final\s+Determination\s*:)", re.M | re.I)
 
 _NECESSARY = re.compile(r"\s+is\s+(?P<neg>not\s*)?medically\s+necessary(?:\s+(?:and|or)\s+appropriate)?\s*\.?", re.I)
-_NUMBERED = re.compile(r"^\s*(\d{1,2})\s*[.)]\s+(.*)$")
+_NUMBERED = re.compile(r"^\s*(\d{1,2})\s*[.)](?:\s+(.*))?$")
 _SUMMARY_ITEM = re.compile(
     r"(\d{1,2})\s*\)\s*MAXIMUS\s+Federal\s+Services,?\s+Inc\.?,?\s+has\s+determined\s+(?:that\s+)?(?:the\s+)?"
     r"(?:request(?:ed)?\s+(?:for\s+)?)?(?P<req>.+?)\s+(?:is|are)\s+(?P<neg>not\s*)?medically\s+necessary",
@@ -121,7 +121,7 @@ def _detailed_items(section: str) -> tuple[list[Item], list[str]]:
     while i < len(lines):
         m = _NUMBERED.match(lines[i])
         if m and int(m.group(1)) == expected:
-            joined = m.group(2)
+            joined = m.group(2) or ""
             k = i
             nec = _NECESSARY.search(joined)
             while nec is None and k + 1 < len(lines) and k - i < 3 and lines[k + 1]:
