@@ -214,7 +214,7 @@ STOCK = "Since the primary procedure is not medically necessary, none of the ass
 def test_associated_items_point_at_their_primary(tax) -> None:
     letter = Letter(id="x", source="x", items=(
         _item("Norco 10/325 #120", "Opioids are not supported."),
-        _item("L4-5 laminectomy", "Surgery is not indicated."),
+        _item("L4-5 laminectomy", "The requested surgery is not medically necessary."),
         _item("Associated surgical service: Assistant surgeon", STOCK),
         _item("Pre-op EKG", STOCK),
         _item("Post-op physical therapy 2 x 6", "The guidelines support 16 visits after surgery."),

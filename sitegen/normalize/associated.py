@@ -7,13 +7,21 @@ from collections.abc import Sequence
 
 from sitegen.model import Item
 
-# The rationale says the item stands or falls with a primary procedure.
+# The rationale says the item stands or falls with a primary procedure.  Matched on the
+# lower-cased text after a cheap substring test (rationales are long; most never mention it).
 _DEPENDS_RE = re.compile(
-    r"primary (?:procedure|surgery|surgical (?:procedure|request)|request)|associated (?:surgical )?(?:services?|items?|requests?)"
-    r"|(?:requested|proposed) (?:surgery|surgical procedure|procedure) (?:is|was|has) not (?:been )?(?:medically necessary|certified|authorized|supported)"
-    r"|surgery (?:is|was|has) not (?:been )?(?:medically necessary|certified|authorized)",
-    re.I,
+    r"primary (?:procedure|surgery|surgical (?:procedure|request)|request|treatment)"
+    r"|associated (?:surgical )?(?:services?|items?|requests?|procedures?)"
 )
+
+
+def _depends(rationale: str) -> bool:
+    low = rationale.lower()
+    if "primary" not in low and "associated" not in low:
+        return False
+    return _DEPENDS_RE.search(low) is not None
+
+
 # The request itself is labelled as part of a surgical episode.
 _LABEL_RE = re.compile(
     r"^\s*(?:associated (?:surgical )?services?|pre[- ]?op(?:erative)?|post[- ]?op(?:erative)?|peri[- ]?op(?:erative)?|intra[- ]?op(?:erative)?)\b",
@@ -26,7 +34,7 @@ _PRIMARY_CATEGORIES = frozenset({"surgery", "injection"})
 
 def is_associated(item: Item) -> bool:
     """True when the rationale or the request's label ties the item to a primary procedure."""
-    if _DEPENDS_RE.search(item.rationale or ""):
+    if _depends(item.rationale or ""):
         return True
     return bool(_LABEL_RE.match(item.request)) or item.procedure in _ALWAYS_ASSOCIATED and item.category != "surgery"
 
@@ -45,7 +53,7 @@ def link_associated(items: Sequence[Item]) -> list[int | None]:
             continue
         candidates = [j for j in range(i - 1, -1, -1) if not flags[j]]
         primary = next((j for j in candidates if items[j].category in _PRIMARY_CATEGORIES), None)
-        if primary is None and candidates and _DEPENDS_RE.search(it.rationale or ""):
+        if primary is None and candidates and _depends(it.rationale or ""):
             primary = candidates[0]
         links.append(primary)
     return links
