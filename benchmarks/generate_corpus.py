@@ -412,16 +412,41 @@ _SUMMARY_MORE = (
 _RAT_UPHELD = (
     "The guidelines recommend this treatment only when specific criteria are met, and the documentation submitted for review "
     "does not establish that these criteria have been met.",
-    "There is no documentation of objective functional improvement with prior treatment.",
-    "The clinical documentation does not include a thorough neurological examination demonstrating focal deficits.",
-    "The records do not document red flag conditions, progressive neurologic deficit or failure of conservative care.",
-    "The guidelines do not support long-term use beyond the recommended duration, and the patient has exceeded it.",
-    "There is no documentation of a pain contract, an updated urine drug screen or a current risk assessment.",
-    "The number of sessions requested exceeds the guideline recommendation for this condition.",
     "The documentation does not indicate the specific reason for the requested treatment.",
     "Furthermore, it is unclear how the patient responded to the previous course of treatment.",
-    "Guidelines note that the efficacy in the absence of documented instability has not been proven.",
+    "The clinical information submitted for review fails to meet the evidence based guidelines for the requested service.",
 )
+_RAT_UPHELD_BY: dict[str, tuple[str, ...]] = {
+    "medication": (
+        "There is no documentation of objective functional improvement with the ongoing use of this medication.",
+        "There is no documentation of a pain contract, an updated urine drug screen or a current risk assessment.",
+        "The guidelines do not support long-term use beyond the recommended duration, and the patient has exceeded it.",
+        "Guidelines state that any compounded product that contains at least one drug that is not recommended is not "
+        "recommended.",
+        "There is no indication that the patient is at increased risk for gastrointestinal events.",
+        "Weaning is recommended, and the prescribing physician should taper the dose to avoid withdrawal symptoms.",
+    ),
+    "imaging": (
+        "The clinical documentation does not include a thorough neurological examination demonstrating focal deficits.",
+        "The records do not document red flag conditions, progressive neurologic deficit or failure of conservative care.",
+        "There is no evidence of a significant change in symptoms or findings suggestive of significant pathology.",
+    ),
+    "therapy": (
+        "The number of sessions requested exceeds the guideline recommendation for this condition.",
+        "There is no documentation of objective functional improvement with the prior sessions.",
+        "The patient should be well versed in a home exercise program at this point in care.",
+    ),
+    "surgery": (
+        "Guidelines note that the efficacy in the absence of documented instability has not been proven.",
+        "There is no imaging evidence of a lesion that has been shown to benefit from surgical repair.",
+        "There is no documentation that the patient has failed an adequate course of conservative care.",
+    ),
+    "injection": (
+        "Radiculopathy must be documented by physical examination and corroborated by imaging or electrodiagnostic testing.",
+        "Repeat blocks require at least 50% pain relief with reduced medication use for six to eight weeks.",
+        "There is no documentation of the response to prior injections.",
+    ),
+}
 _RAT_OVERTURNED = (
     "The documentation submitted for review demonstrates objective functional improvement and a reduction in pain with "
     "the prior course of treatment.",
@@ -589,7 +614,10 @@ def _draft(rng: random.Random, index: int, fmt: str) -> Draft:
                 primary_over = it.decision == "overturned"
         it.reviewer = _cites_for(rng, it) if rng.random() > 0.03 else [Cite("none")]
         it.ua = _cites_for(rng, it) if rng.random() > 0.1 else [Cite("none")]
-        pool = _RAT_OVERTURNED if it.decision == "overturned" else _RAT_UPHELD
+        if it.decision == "overturned":
+            pool: Sequence[str] = _RAT_OVERTURNED
+        else:
+            pool = _RAT_UPHELD_BY.get(it.category, ()) + _RAT_UPHELD
         it.rationale = rng.sample(pool, rng.randint(2, min(5, len(pool))))
     if fmt != "determination":  # these layouts cite one guideline per side
         for it in items:
@@ -1043,6 +1071,8 @@ def make_letter(seed: int, index: int, artefacts: float = 0.25, formats: Sequenc
     tag = f"{rng.getrandbits(64):016x}"
     arts = artefacts_for(seed, index, artefacts)
     d = _draft(rng, index, fmt)
+    if "cp1252" in arts:  # make sure the file holds cp1252-only bytes
+        d.opening += " The patient describes the pain as \u201cconstant\u201d and \u201cburning.\u201d"
     target = MIN_BYTES + 300 + int((MAX_BYTES - MIN_BYTES - 1200) * rng.betavariate(1.3, 3.0))
 
     def render(n: int) -> tuple[str, bool, int]:
