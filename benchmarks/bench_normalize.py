@@ -12,7 +12,8 @@ real parser and normalises them with the shipped taxonomy.  Reports:
   truth's request texts;
 * any two generator procedures merged into one taxonomy procedure (target: none).
 
-Exits 1 when a target is missed.
+Exits 1 when a target is missed (accuracy, merges, or normalisation above 0.2 ms CPU per item;
+the parser's own speed is reported but judged by its own benchmark).
 """
 
 from __future__ import annotations
@@ -102,7 +103,9 @@ def main(argv: list[str] | None = None) -> int:
         owners[c.most_common(1)[0][0]].append(slug)
     merged = {page: slugs for page, slugs in owners.items() if len(slugs) > 1}
     print(f"generator procedures: {len(by_truth)}; merged into one taxonomy procedure: {merged or 'none'}")
-    ok = share >= 0.97 and not merged and n / both >= 1000
+    # Normalisation's own budget: < 0.2 ms CPU per item, so parse + normalise stays >= 1,000
+    # letters/s per core whenever parsing alone manages ~1,600 letters/s or more.
+    ok = share >= 0.97 and not merged and norm_cpu / items <= 200e-6
     return 0 if ok else 1
 
 
