@@ -709,10 +709,22 @@ class Renderer:
         self.lines.append(Line(text, kind, glue))
 
     def para(self, text: str, hyphenate: bool = True) -> None:
+        hy = hyphenate and "hyphenation" in self.arts
+        if not hy:  # fast path: greedy wrap by searching spaces
+            pos, end = 0, len(text)
+            while end - pos > WIDTH:
+                cut = text.rfind(" ", pos, pos + WIDTH + 1)
+                if cut <= pos:
+                    cut = text.find(" ", pos + WIDTH)
+                    if cut < 0:
+                        break
+                self.lines.append(Line(text[pos:cut]))
+                pos = cut + 1
+            self.lines.append(Line(text[pos:]))
+            return
         words = text.split(" ")
         cur: list[str] = []
         n = 0
-        hy = hyphenate and "hyphenation" in self.arts
         for w in words:
             if n + len(w) + (1 if cur else 0) > WIDTH and cur:
                 if hy and len(w) >= 9 and w.isalpha() and self.rng.random() < 0.3:
@@ -1091,11 +1103,9 @@ def make_letter(seed: int, index: int, artefacts: float = 0.25, formats: Sequenc
     factor = 1.0 + (0.045 if "pdf-lines" in arts else 0.0) + (0.02 if "crlf" in arts else 0.0)
     budget = (target - size) / factor
     n_summary = 0
-    for s in d.summary(len(d.summary_templates)):
-        if budget <= 0:
-            break
-        budget -= len(s) + 1
+    while budget > 0 and n_summary < len(d.summary_templates):
         n_summary += 1
+        budget -= len(d.summary(n_summary)[-1]) + 1
     while n_summary:
         t2, ph2, size2 = render(n_summary)
         if size2 <= MAX_BYTES - 100 or n_summary == 0:
