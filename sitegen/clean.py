@@ -105,22 +105,27 @@ def clean(text: str) -> CleanText:
     raw_lines = [line.strip() for line in text.split("\n")]
 
     case_numbers: list[str] = []
-    kept: list[str] = []
-    for line in raw_lines:
-        if line and "etermination letter for" in line.lower():
-            found = _PAGE_HEADER.findall(line)
-            if found:
-                case_numbers.extend(n.upper() for n in found)
-                line = _PAGE_HEADER.sub(" ", line).strip()
-                if not line:
-                    kept.append("\0")  # furniture marker
+    kept: list[str] = raw_lines
+    low = text.lower()
+    has_headers = "determination letter for" in low
+    if has_headers or "page" in low:
+        kept = []
+        for line in raw_lines:
+            if has_headers and "etermination letter for" in line.lower():
+                found = _PAGE_HEADER.findall(line)
+                if found:
+                    case_numbers.extend(n.upper() for n in found)
+                    line = _PAGE_HEADER.sub(" ", line).strip()
+                    if not line:
+                        kept.append("\0")  # furniture marker
+                        continue
+            if "age" in line:
+                if _FOOTER.match(line):
+                    kept.append("\0")
                     continue
-        if line and _FOOTER.match(line):
-            kept.append("\0")
-            continue
-        if line.endswith(tuple("0123456789")) and "Page" in line:
-            line = _TRAILING_FOOTER.sub("", line)
-        kept.append(line)
+                if line[-1:].isdigit() and "Page" in line:
+                    line = _TRAILING_FOOTER.sub("", line)
+            kept.append(line)
 
     lines = _collapse_blank_runs(kept)
     lines = _join_hyphenation(lines)

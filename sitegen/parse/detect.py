@@ -4,29 +4,29 @@ from __future__ import annotations
 
 import re
 
-_PROFESSIONAL = re.compile(r"^[ \t]*MEDICAL\s+PROFESSIONAL\s+REVIEW\b|^[ \t]*ISSUES?\s+AT\s+DISPUTE\s*:", re.M | re.I)
-_LEGACY = re.compile(
-    r"IMR\s+DECISION\s*\(\s*S\s*\)\s+AND\s+RATIONALE\s*\(\s*S\s*\)"
-    r"|Notice\s+of\s+Independent\s+Medical\s+Review\s+Determination"
-    r"|INDEPENDENT\s+MEDICAL\s+REVIEW\s+DECISION\s+AND\s+RATIONALE"
-    r"|Medical\s+Qualifications\s+of\s+the\s+Expert\s+Reviewer",
-    re.I,
+_DETERMINATION = (
+    "HOW THE IMR FINAL DETERMINATION WAS MADE",
+    "IMR ISSUES, DECISIONS AND RATIONALES",
+    "IMR ISSUES DECISIONS AND RATIONALES",
+    "MAXIMUS GUIDELINE:",
+    "CLAIMS ADMINISTRATOR GUIDELINE:",
 )
-_DETERMINATION = re.compile(
-    r"HOW\s+THE\s+IMR\s+FINAL\s+DETERMINATION\s+WAS\s+MADE"
-    r"|IMR\s+ISSUES?\s*,?\s+DECISIONS?\s*,?\s+AND\s+RATIONALES?"
-    r"|MAXIMUS\s+guidelines?\s*:"
-    r"|Claims\s+Administrator\s+guidelines?\s*:",
-    re.I,
+_LEGACY = (
+    "NOTICE OF INDEPENDENT MEDICAL REVIEW DETERMINATION",
+    "INDEPENDENT MEDICAL REVIEW DECISION AND RATIONALE",
+    "MEDICAL QUALIFICATIONS OF THE EXPERT REVIEWER",
 )
+_LEGACY_RE = re.compile(r"IMR DECISION ?\( ?S ?\) AND RATIONALE ?\( ?S ?\)")
+_PROFESSIONAL = ("MEDICAL PROFESSIONAL REVIEW", "ISSUE AT DISPUTE:", "ISSUES AT DISPUTE:")
 
 
 def detect(text: str) -> str:
     """"determination" | "legacy-2013" | "professional-review" | "unknown"."""
-    if _DETERMINATION.search(text):
+    flat = " ".join(text.split()).upper()
+    if any(marker in flat for marker in _DETERMINATION):
         return "determination"
-    if _LEGACY.search(text):
+    if any(marker in flat for marker in _LEGACY) or _LEGACY_RE.search(flat):
         return "legacy-2013"
-    if _PROFESSIONAL.search(text):
+    if any(marker in flat for marker in _PROFESSIONAL):
         return "professional-review"
     return "unknown"

@@ -82,6 +82,9 @@ def parse_items(items_text: str) -> tuple[list[Item], list[str]]:
     lines = items_text.split("\n")
     starts: list[tuple[int, int, str, str]] = []  # (first line, decision line, request, decision)
     for i, line in enumerate(lines):
+        tail = line[-14:].lower()
+        if "held" not in tail and "turn" not in tail and "uphold" not in tail and "overruled" not in tail:
+            continue
         m = _DECISION_LINE.match(line)
         if m and m.group("req").strip():
             req_parts = [m.group("req")]

@@ -10,7 +10,7 @@ from sitegen.parse.common import collapse
 from sitegen.model import Patient, Reviewer
 
 
-CASE_NUMBER = re.compile(r"\bCM\s?(\d{2})\s?-\s?(\d{5,7})\b", re.I)
+CASE_NUMBER = re.compile(r"\bCM ?(\d{2}) ?- ?(\d{5,7})\b")
 
 #: Specialties as they appear in letters; used to decide whether "A and B" is one specialty or two.
 KNOWN_SPECIALTIES = frozenset(
