@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import cached_property
 
 _TRANSLATE = str.maketrans(
     {
@@ -78,7 +79,7 @@ class CleanText:
     furniture_case_numbers: tuple[str, ...] = ()
     """Case numbers found in repeated page headers (dropped from the text)."""
 
-    @property
+    @cached_property
     def text(self) -> str:
         """The lines joined with newlines ("\\n\\n" between paragraphs)."""
         return "\n".join(self.lines)
@@ -133,72 +134,52 @@ def clean(text: str) -> CleanText:
 
 
 def _collapse_blank_runs(lines: list[str]) -> list[str]:
-    """Turn runs of blank lines into paragraph breaks and drop page furniture.
+    """Turn runs of blank lines into paragraph breaks, drop page furniture, set headings apart.
 
     PDF extraction often puts a blank line after every line; then a single
     blank line is no break and two or more are.  Furniture ("\\0") and the
     blank lines around it vanish: the text on both sides joins, unless the
-    line before it ends a sentence.
+    line before it ends a sentence.  A heading is a paragraph of its own
+    (wrapped heading lines stay together).
     """
-    text_lines = 0
-    followed_by_text = 0
-    n = len(lines)
-    for i, line in enumerate(lines):
-        if line and line != "\0":
+    text_lines = followed_by_text = 0
+    prev_text = False
+    for line in lines:
+        is_text = bool(line) and line != "\0"
+        if is_text:
             text_lines += 1
-            if i + 1 < n and lines[i + 1] and lines[i + 1] != "\0":
-                followed_by_text += 1
+            followed_by_text += prev_text
+        prev_text = is_text
     # Double-spaced: hardly any text line is directly followed by another one.
     double_spaced = text_lines >= 4 and followed_by_text <= 0.25 * text_lines
     threshold = 2 if double_spaced else 1
 
     out: list[str] = []
-    i = 0
-    while i < n:
-        line = lines[i]
-        if line and line != "\0":
-            out.append(line)
-            i += 1
+    blanks = 0
+    furniture = False
+    prev_heading = False
+    for line in lines:
+        if not line:
+            blanks += 1
             continue
-        j = i
+        if line == "\0":
+            furniture = True
+            continue
+        heading = is_heading(line)
+        if out:
+            brk = out[-1][-1:] in ".:" if furniture else blanks >= threshold
+            if brk or heading != prev_heading:
+                out.append("")
+        out.append(line)
+        prev_heading = heading
         blanks = 0
         furniture = False
-        while j < n and (not lines[j] or lines[j] == "\0"):
-            if lines[j] == "\0":
-                furniture = True
-            else:
-                blanks += 1
-            j += 1
-        if furniture:
-            brk = bool(out) and out[-1][-1:] in ".:"
-        else:
-            brk = blanks >= threshold
-        if brk and out and out[-1] != "" and j < n:
-            out.append("")
-        i = j
-    while out and out[-1] == "":
-        out.pop()
-    return _separate_headings(out)
+    return out
 
 
 def is_heading(line: str) -> bool:
     """An all-capitals line ("CLINICAL CASE SUMMARY", "DOCUMENTS REVIEWED:")."""
-    if len(line) > 100 or line.upper() != line or line.lower() == line:
-        return False
-    return len(_LETTER.findall(line)) >= 6
-
-
-def _separate_headings(lines: list[str]) -> list[str]:
-    """A heading is a paragraph of its own (wrapped heading lines stay together)."""
-    out: list[str] = []
-    prev_heading = False
-    for line in lines:
-        heading = bool(line) and is_heading(line)
-        if line and out and out[-1] and heading != prev_heading:
-            out.append("")
-        out.append(line)
-        prev_heading = heading
-    return out
+    return line.isupper() and len(line) <= 100 and len(_LETTER.findall(line)) >= 6
 
 
 def _join_hyphenation(lines: list[str]) -> list[str]:

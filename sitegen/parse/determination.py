@@ -29,10 +29,10 @@ _DECISION_LINE = re.compile(
 )
 _BARE_DECISION = re.compile(r"^\s*:?\s*(?P<dec>Upheld|Overturned|Uphold|Overturn)\s*\.?\s*$", re.I)
 _LABELS = re.compile(
-    r"(?P<ca>Claims\s+Administrator(?:'s)?\s+guidelines?\s*:)"
+    r"^[ \t]*(?:(?P<ca>Claims\s+Administrator(?:'s)?\s+guidelines?\s*:)"
     r"|(?P<mx>(?:MAXIMUS|Expert\s+Reviewer(?:'s)?|IMR)\s+guidelines?\s*:)"
-    r"|(?P<dr>Decision\s+rationale\s*:)",
-    re.I,
+    r"|(?P<dr>Decision\s+rationale\s*:))",
+    re.I | re.M,
 )
 _PREAMBLE = re.compile(r"set\s+forth\s+below\s*:?\s*$|^The\s+Final\s+Determination\s+was\s+based", re.I)
 _STOP_BEFORE = re.compile(
@@ -135,7 +135,7 @@ def split_item_body(body: str) -> tuple[str, str, str, list[str]]:
     """The claims administrator line, the MAXIMUS line and the rationale of one item."""
     found: dict[str, tuple[int, int]] = {}
     for m in _LABELS.finditer(body):
-        kind = m.lastgroup or ""
+        kind = next(k for k in ("ca", "mx", "dr") if m.group(k))
         if kind not in found:
             found[kind] = (m.start(), m.end())
     order = sorted(found.items(), key=lambda kv: kv[1][0])
