@@ -10,7 +10,7 @@ from sitegen.parse.common import collapse
 from sitegen.model import Patient, Reviewer
 
 
-CASE_NUMBER = re.compile(r"\bCM ?(\d{2}) ?- ?(\d{5,7})\b")
+CASE_NUMBER = re.compile(r"CM ?(\d{2}) ?- ?(\d{5,7})\b")
 
 #: Specialties as they appear in letters; used to decide whether "A and B" is one specialty or two.
 KNOWN_SPECIALTIES = frozenset(
@@ -294,8 +294,9 @@ def find_reviewer(text: str) -> Reviewer:
     subspecialties: list[str] = []
     states: list[str] = []
 
-    lab = _LICENSURE_LABEL.search(t)
-    spec_lab = _SPECIALTY_LABEL.search(t)
+    low = t.lower()
+    lab = _LICENSURE_LABEL.search(t) if "licensure" in low else None
+    spec_lab = _SPECIALTY_LABEL.search(t) if "specialty" in low else None
     if lab or spec_lab:
         labels = sorted(
             (m for m in (lab, spec_lab, _SUBSPECIALTY_LABEL.search(t)) if m), key=lambda m: m.start()

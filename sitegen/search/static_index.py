@@ -3,37 +3,47 @@
 Every file is a classic script ``sgsReg("<name>", {...});`` so the index loads from
 ``file://`` as well as from any static host at any subpath.  Layout under ``site/search/``:
 
-- ``meta.js``        start-up: doc count, average length, BM25 constants, dictionary split table.
+- ``meta.js``        start-up: doc count, average length, BM25 constants, dictionary shard keys.
 - ``d/<key>.js``     term dictionary, sharded by word-form prefix (adaptive: a prefix whose shard
-                     would be too big is split by the next character, recorded in meta ``splits``),
-                     so a prefix query knows exactly which shards hold every completion.  Maps each
-                     word form found in the letters to its Whoosh index term (Porter stem), and each
-                     stem to ``[df, postings shard]``.
+                     would be too big is split by the next character), so a prefix query knows
+                     exactly which shards hold every completion.  Maps each word form found in the
+                     letters to its Whoosh index term (Porter stem), and each stem to
+                     ``[df, postings shard]``.
 - ``p/<n>.js``       postings of stems (alphabetical ranges): doc set + quantized BM25 impacts.
-- ``b/<n>.js``       postings of adjacent stem pairs (for phrases), sharded by FNV-1a hash.
+- ``b/<n>.js``       postings of adjacent stem pairs (for phrases; stop words removed, as Whoosh
+                     renumbers positions), sharded by FNV-1a hash, with impacts for ranking.
 - ``v/<facet>.js``   facet values: slug, label, doc set.
 - ``f/<k>/<doc>.js`` display data per letter (URL, title, items, gzip+base64 text for snippets).
 
-Doc sets are either a bitmap or delta varints, base64.  See ``docs/search.md``.
+Doc sets are a bitmap (``b``), delta varints (``v``) or delta varints of the docs *not* in the
+set (``c<n>.``), base64, whichever is smallest.  See ``docs/search.md``.
+
+The build streams the letters once: each letter is tokenised with one C-level regex pass, its
+fragment written at once, and only packed integer postings (``doc << 8 | tf``) are kept.  An
+update re-reads a changed letter's old fragment to find the postings it touched and rewrites
+only the shards that change.
 """
 
 from __future__ import annotations
 
 import base64
+import bisect
 import gzip
-import hashlib
 import json
-import math
+import operator
 import pickle
-from collections import Counter, defaultdict
+import re
+from array import array
+from collections import Counter, defaultdict, deque
 from dataclasses import dataclass, field
+from itertools import repeat
 from pathlib import Path
 from typing import Any, Iterable, Sequence
 
 from sitegen.search.documents import FACETS, SearchDoc
-from sitegen.search.whoosh_index import MIN_SIZE, REQUEST_BOOST, STOP_WORDS, TOKEN_PATTERN, analyze
+from sitegen.search.whoosh_index import MIN_SIZE, REQUEST_BOOST, STOP_WORDS, TOKEN_PATTERN, stem_of
 
-FORMAT = 1
+FORMAT = 2
 K1, B = 1.2, 0.75
 DICT_BUDGET = 6_000
 """Target bytes of one dictionary shard before it is split by the next character."""
@@ -45,94 +55,139 @@ FULL = 400
 FRAG_DIR = 1000
 STATE_FILE = "static-state.pickle"
 REG = "sgsReg"
+TF_MAX = 255
+
+#: Whoosh's tokenizer pattern without capturing groups, so ``findall`` returns whole tokens.
+_TOKEN_RE = re.compile(TOKEN_PATTERN.replace("(?:", "(").replace("(", "(?:"))
+_STOPS = frozenset(STOP_WORDS)
 
 
-@dataclass
-class DocData:
-    """Analysed form of one letter (what the serializer needs, no re-analysis on update)."""
+class _Stems(dict):  # type: ignore[type-arg]
+    """word form -> index term, filled on first sight (this dict is also the form table)."""
 
-    doc: SearchDoc
-    tf: dict[str, tuple[int, int]]
-    """stem -> (tf in the text, tf in request/procedure)."""
-    bigrams: dict[str, int]
-    forms: set[str]
-    dl: int
-
-
-@dataclass
-class State:
-    docs: list[DocData | None] = field(default_factory=list)
-    """Doc slot -> data (None for a removed letter)."""
-    avgdl: float = 1.0
-    splits: set[str] = field(default_factory=set)
+    def __missing__(self, form: str) -> str:
+        stem = self[form] = stem_of(form)
+        return stem
 
 
 # ---------------------------------------------------------------- analysis
 
-def analyse(doc: SearchDoc) -> DocData:
-    tf: dict[str, list[int]] = defaultdict(lambda: [0, 0])
-    bigrams: Counter[str] = Counter()
-    forms: set[str] = set()
-    n = 0
-    prev_pos, prev_stem = -5, ""
-    for form, stem, pos in analyze(doc.text):
-        tf[stem][0] += 1
-        forms.add(form)
-        n += 1
-        if pos == prev_pos + 1:
-            bigrams[f"{prev_stem} {stem}"] += 1
-        prev_pos, prev_stem = pos, stem
-    extra = list(doc.requests) + [p.replace("-", " ") for p in doc.facets.get("procedure", ()) if p != "unmapped"]
+
+def tokens(text: str) -> list[str]:
+    """Indexed word forms of ``text`` in order, as Whoosh's StemmingAnalyzer keeps them
+    (lower-cased; stop words and one-character tokens dropped; positions renumbered)."""
+    return [t for t in _TOKEN_RE.findall(text.lower()) if len(t) >= MIN_SIZE and t not in _STOPS]
+
+
+def analyse(doc: SearchDoc, stems: _Stems) -> tuple[Counter[str], Counter[tuple[str, str]], int]:
+    """(stem -> weighted tf, stem pair -> weighted tf, indexed length of the text) of one letter.
+
+    Request (and procedure) words count REQUEST_BOOST times."""
+    toks = tokens(doc.text)
+    st = [stems[t] for t in toks]
+    tf: Counter[str] = Counter(st)
+    pairs: Counter[tuple[str, str]] = Counter(zip(st, st[1:]))
+    extra = ["\n".join(doc.requests)] + [p.replace("-", " ") for p in doc.facets.get("procedure", ()) if p != "unmapped"]
+    boost = int(REQUEST_BOOST)
     for line in extra:
-        prev_pos = -5
-        for form, stem, pos in analyze(line):
-            tf[stem][1] += 1
-            forms.add(form)
-            if pos == prev_pos + 1:
-                bigrams.setdefault(f"{prev_stem} {stem}", 0)
-            prev_pos, prev_stem = pos, stem
-    return DocData(doc, {k: (v[0], v[1]) for k, v in tf.items()}, dict(bigrams), forms, max(n, 1))
+        rst = [stems[t] for t in tokens(line)]
+        for s in rst:
+            tf[s] += boost
+        for p in zip(rst, rst[1:]):
+            pairs[p] += boost
+    return tf, pairs, max(len(toks), 1)
 
 
 # ---------------------------------------------------------------- encodings
 
-def _varint(values: Iterable[int]) -> bytes:
-    out = bytearray()
-    for v in values:
+_VARINT: list[bytes] = []
+
+
+def _varint_table(upto: int) -> list[bytes]:
+    while len(_VARINT) <= upto:
+        v = len(_VARINT)
+        out = bytearray()
         while v >= 0x80:
             out.append((v & 0x7F) | 0x80)
             v >>= 7
         out.append(v)
-    return bytes(out)
+        _VARINT.append(bytes(out))
+    return _VARINT
+
+
+def _varints(values: list[int]) -> bytes:
+    if not values:
+        return b""
+    top = max(values)
+    if top < 0x80:
+        return bytes(values)
+    return b"".join(map(_varint_table(top).__getitem__, values))
+
+
+def _gaps(docs: Sequence[int]) -> list[int]:
+    """d[i] - d[i-1] - 1 with d[-1] = -1."""
+    if not docs:
+        return []
+    prev = [0]
+    prev.extend(d + 1 for d in docs[:-1])
+    return list(map(operator.sub, docs, prev))
+
+
+_ZERO_TO_0 = bytes.maketrans(b"\x00", b"0")
+
+
+def _bitmap(docs: Sequence[int], n: int) -> bytes:
+    marks = bytearray(n)
+    deque(map(marks.__setitem__, docs, repeat(49)), maxlen=0)  # "1"
+    bits = marks.translate(_ZERO_TO_0)
+    bits.reverse()
+    return int(bits or b"0", 2).to_bytes((n + 7) // 8, "little")
 
 
 def encode_docset(docs: Sequence[int], n: int) -> str:
-    """Sorted doc numbers -> "b<base64 bitmap>" or "v<base64 delta varints>", whichever is smaller."""
-    deltas, last = [], -1
-    for d in docs:
-        deltas.append(d - last - 1)
-        last = d
-    var = _varint(deltas)
-    if len(var) * 8 > n:
-        bits = bytearray((n + 7) // 8)
-        for d in docs:
-            bits[d >> 3] |= 1 << (d & 7)
-        return "b" + base64.b64encode(bytes(bits)).decode()
-    return "v" + base64.b64encode(var).decode()
+    """Sorted doc numbers -> the smallest of "b<bitmap>", "v<delta varints>" and
+    "c<n>.<delta varints of the complement in 0..n-1>", base64 (a complement names its
+    universe, so a set stays valid when later letters are appended).""""
+    count = len(docs)
+    bitmap_size = (n + 7) // 8
+    if count * 2 > n:  # dense: the complement is sparse
+        comp = sorted(set(range(n)).difference(docs))
+        var = _varints(_gaps(comp))
+        if len(var) <= bitmap_size:
+            return f"c{n}." + base64.b64encode(var).decode()
+        return "b" + base64.b64encode(_bitmap(docs, n)).decode()
+    if count * 8 > n:  # cheap size bound: a varint is >= 1 byte
+        var = _varints(_gaps(docs))
+        if len(var) > bitmap_size:
+            return "b" + base64.b64encode(_bitmap(docs, n)).decode()
+        return "v" + base64.b64encode(var).decode()
+    return "v" + base64.b64encode(_varints(_gaps(docs))).decode()
 
 
-def impact(tf: tuple[int, int], dl: int, avgdl: float) -> int:
-    """Quantized BM25 term-frequency part (idf is applied in the browser from df)."""
-    t = tf[0] + REQUEST_BOOST * tf[1]
-    part = t * (K1 + 1) / (t + K1 * (1 - B + B * dl / avgdl))
-    return max(1, min(255, round(part / (K1 + 1) * 255)))
+def decode_docset(enc: str, n: int) -> list[int]:
+    """Inverse of :func:`encode_docset` (used by update and tests)."""
+    if enc[0] == "c":
+        n, _, enc = enc[1:].partition(".")
+        return sorted(set(range(int(n))).difference(decode_docset("v" + enc, 0)))
+    raw = base64.b64decode(enc[1:])
+    if enc[0] == "b":
+        return [i * 8 + b for i, byte in enumerate(raw) if byte for b in range(8) if byte >> b & 1]
+    out, d, val, shift = [], -1, 0, 0
+    for byte in raw:
+        val |= (byte & 127) << shift
+        if byte & 128:
+            shift += 7
+            continue
+        d += val + 1
+        out.append(d)
+        val = shift = 0
+    return out
 
 
 def fnv1a(text: str) -> int:
     h = 0x811C9DC5
     for b in text.encode("utf-8"):
-        h ^= b
-        h = (h * 0x01000193) & 0xFFFFFFFF
+        h = ((h ^ b) * 0x01000193) & 0xFFFFFFFF
     return h
 
 
@@ -150,236 +205,372 @@ def shard_key(form: str, splits: set[str]) -> str:
     return key
 
 
-# ---------------------------------------------------------------- serialization
-
 def _js(name: str, data: Any) -> bytes:
     return f'{REG}("{name}",{json.dumps(data, separators=(",", ":"), ensure_ascii=False, sort_keys=True)});\n'.encode("utf-8")
 
 
-def _postings_entry(items: list[tuple[int, int]], n: int, forms: list[str] | None) -> dict[str, Any]:
-    items.sort()
-    docs = [d for d, _ in items]
-    e: dict[str, Any] = {"n": len(docs), "d": encode_docset(docs, n)}
-    if len(items) <= FULL:
-        e["i"] = base64.b64encode(bytes(i for _, i in items)).decode()
+# ---------------------------------------------------------------- state
+
+
+@dataclass
+class State:
+    """Everything an update needs, without the letters' texts (those live in the fragments)."""
+
+    n: int = 0
+    """Doc slots (removed letters leave an empty slot)."""
+    ids: list[str | None] = field(default_factory=list)
+    facets: list[dict[str, tuple[str, ...]] | None] = field(default_factory=list)
+    labels: dict[str, dict[str, str]] = field(default_factory=dict)
+    dl: array = field(default_factory=lambda: array("I"))  # type: ignore[type-arg]
+    avgdl: float = 1.0
+    post: dict[str, array] = field(default_factory=dict)  # type: ignore[type-arg]
+    """stem -> packed ``doc << 8 | min(tf, 255)``, sorted."""
+    pairs: dict[str, array] = field(default_factory=dict)  # type: ignore[type-arg]
+    """"stem stem" -> packed postings, sorted."""
+    forms: dict[str, str] = field(default_factory=dict)
+    splits: set[str] = field(default_factory=set)
+    pshards: list[list[str]] = field(default_factory=list)
+    stem_shard: dict[str, int] = field(default_factory=dict)
+    nb: int = 1
+
+    @property
+    def live(self) -> int:
+        return sum(1 for i in self.ids if i is not None)
+
+
+def _norms(state: State) -> list[float]:
+    return [K1 * (1 - B + B * d / state.avgdl) for d in state.dl]
+
+
+def _entry(packed: array, state: State, norms: list[float], forms: list[str] | None) -> dict[str, Any]:  # type: ignore[type-arg]
+    docs = [x >> 8 for x in packed]
+    e: dict[str, Any] = {"n": len(docs), "d": encode_docset(docs, state.n)}
+    if len(docs) <= FULL:
+        imps = bytes(max(1, min(255, round(255 * t / (t + norms[d])))) for d, t in zip(docs, (x & 255 for x in packed)))
+        e["i"] = base64.b64encode(imps).decode()
     else:
-        top = sorted(items, key=lambda x: (-x[1], x[0]))[:TOP_K]
-        floor = sorted((i for _, i in items), reverse=True)[TOP_K]
-        top.sort()
-        e["t"] = encode_docset([d for d, _ in top], n)
-        e["i"] = base64.b64encode(bytes(i for _, i in top)).decode()
-        e["f"] = floor
+        scored = sorted(((t / (t + norms[x >> 8]), x >> 8) for x in packed for t in (x & 255,)), reverse=True)
+        top = sorted(scored[:TOP_K], key=lambda s: s[1])
+        e["t"] = encode_docset([d for _, d in top], state.n)
+        e["i"] = base64.b64encode(bytes(max(1, min(255, round(255 * s))) for s, _ in top)).decode()
+        e["f"] = max(1, min(255, round(255 * scored[TOP_K][0])))
     if forms:
         e["x"] = forms
     return e
 
 
-def _split_table(forms: dict[str, str]) -> set[str]:
+def _split_table(forms: Iterable[str]) -> set[str]:
     """Prefixes to split so no dictionary shard (except at MAX_KEY) exceeds DICT_BUDGET."""
     size: Counter[str] = Counter()
-    for form, stem in forms.items():
-        cost = len(form) + len(stem) + 12
+    for form in forms:
+        cost = 2 * len(form) + 16
         for k in range(1, min(len(form), MAX_KEY) + 1):
             size[form[:k]] += cost
-    splits: set[str] = set()
-
-    def visit(prefix: str) -> None:
-        if size[prefix] > DICT_BUDGET and len(prefix) < MAX_KEY:
-            splits.add(prefix)
-            for child in sorted({f[len(prefix)] for f in children[prefix]}):
-                visit(prefix + child)
-
-    children: dict[str, list[str]] = defaultdict(list)
-    for form in forms:
-        for k in range(0, min(len(form), MAX_KEY)):
-            children[form[:k]].append(form)
-    for first in sorted({f[0] for f in forms}):
-        visit(first)
-    return splits
+    return {p for p, s in size.items() if s > DICT_BUDGET and len(p) < MAX_KEY}
 
 
-def render(state: State) -> dict[str, bytes]:
-    """The whole static index as {relative path: bytes}."""
-    docs = state.docs
-    n = len(docs)
-    live = [d for d in docs if d is not None]
-    out: dict[str, bytes] = {}
-
-    # postings of stems
-    post: dict[str, list[tuple[int, int]]] = defaultdict(list)
-    big: dict[str, list[tuple[int, int]]] = defaultdict(list)
-    form_stem: dict[str, str] = {}
-    for num, d in enumerate(docs):
-        if d is None:
-            continue
-        for stem, tf in d.tf.items():
-            post[stem].append((num, impact(tf, d.dl, state.avgdl)))
-        for bg, tf in d.bigrams.items():
-            big[bg].append((num, impact((tf, 0), d.dl, state.avgdl) if tf else 1))
-        for form in d.forms:
-            form_stem[form] = _stem_cached(form)
-    stem_forms: dict[str, list[str]] = defaultdict(list)
-    for form, stem in form_stem.items():
-        stem_forms[stem].append(form)
-
-    stem_shard: dict[str, int] = {}
-    shard: dict[str, Any] = {}
-    shard_no, size = 0, 0
-    for stem in sorted(post):
-        entry = _postings_entry(post[stem], n, sorted(stem_forms[stem]))
-        cost = len(json.dumps(entry)) + len(stem) + 4
-        if shard and size + cost > POSTINGS_BUDGET:
-            out[f"p/{shard_no}.js"] = _js(f"p/{shard_no}", shard)
-            shard_no, shard, size = shard_no + 1, {}, 0
-        shard[stem] = entry
-        stem_shard[stem] = shard_no
-        size += cost
-    if shard:
-        out[f"p/{shard_no}.js"] = _js(f"p/{shard_no}", shard)
-
-    # bigram postings, by hash
-    total_big = sum(len(v) for v in big.values())
-    nb = max(1, min(4096, total_big * 3 // POSTINGS_BUDGET + 1))
-    bshards: dict[int, dict[str, Any]] = defaultdict(dict)
-    for bg, items in big.items():
-        bshards[fnv1a(bg) % nb][bg] = _postings_entry(items, n, None)
-    for k, v in bshards.items():
-        out[f"b/{k}.js"] = _js(f"b/{k}", v)
-
-    # dictionary
-    splits = state.splits or _split_table(form_stem)
-    state.splits = splits
-    dshards: dict[str, dict[str, Any]] = defaultdict(lambda: {"w": {}, "s": {}})
-    for form, stem in form_stem.items():
-        if stem not in post:
-            continue
-        sh = dshards[shard_key(form, splits)]
-        sh["w"][form] = stem
-        sh["s"][stem] = [len(post[stem]), stem_shard[stem]]
-    for key, v in dshards.items():
-        out[f"d/{file_key(key)}.js"] = _js(f"d/{file_key(key)}", v)
-
-    # facets
-    for facet in FACETS:
-        values: dict[str, list[int]] = defaultdict(list)
-        labels: dict[str, str] = {}
-        for num, d in enumerate(docs):
-            if d is None:
-                continue
-            for v in d.doc.facets.get(facet, ()):
-                values[v].append(num)
-                labels.setdefault(v, d.doc.labels.get(facet, {}).get(v, v))
-        rows = [[v, labels[v], encode_docset(ds, n)] for v, ds in sorted(values.items(), key=lambda kv: (-len(kv[1]), kv[0]))]
-        out[f"v/{facet}.js"] = _js(f"v/{facet}", rows)
-
-    # fragments
-    for num, d in enumerate(docs):
-        if d is None:
-            continue
-        out[f"f/{num // FRAG_DIR}/{num}.js"] = _js(f"f/{num // FRAG_DIR}/{num}", _fragment(d.doc))
-
-    meta = {
-        "v": FORMAT,
-        "n": n,
-        "live": len(live),
-        "avgdl": round(state.avgdl, 3),
-        "k1": K1,
-        "b": B,
-        "fd": FRAG_DIR,
-        "nb": nb,
-        "keys": " ".join(sorted(dshards)),
-        "facets": list(FACETS),
-        "stop": sorted(STOP_WORDS),
-        "min": MIN_SIZE,
-    }
-    out["meta.js"] = _js("meta", meta)
-    return out
+# ---------------------------------------------------------------- rendering
 
 
-def _fragment(doc: SearchDoc) -> dict[str, Any]:
-    z = gzip.compress(doc.text.encode("utf-8"), compresslevel=9, mtime=0)
-    return {
-        "id": doc.id,
-        "u": doc.url,
-        "t": doc.title,
-        "it": [list(i) for i in doc.items],
-        "z": base64.b64encode(z).decode(),
-    }
+class _Renderer:
+    def __init__(self, state: State) -> None:
+        self.s = state
+        self.norms = _norms(state)
+        self.stem_forms: dict[str, list[str]] = defaultdict(list)
+        self.dshard_forms: dict[str, list[str]] = defaultdict(list)
+        for form, stem in state.forms.items():
+            self.stem_forms[stem].append(form)
+            self.dshard_forms[shard_key(form, state.splits)].append(form)
+
+    def pshard(self, no: int) -> tuple[str, bytes]:
+        s = self.s
+        data = {stem: _entry(s.post[stem], s, self.norms, sorted(self.stem_forms[stem])) for stem in s.pshards[no] if stem in s.post}
+        return f"p/{no}.js", _js(f"p/{no}", data)
+
+    def bshard(self, no: int, keys: Iterable[str]) -> tuple[str, bytes]:
+        s = self.s
+        data = {k: _entry(s.pairs[k], s, self.norms, None) for k in keys if k in s.pairs}
+        return f"b/{no}.js", _js(f"b/{no}", data)
+
+    def dshard(self, key: str) -> tuple[str, bytes] | None:
+        s = self.s
+        w: dict[str, str] = {}
+        st: dict[str, list[int]] = {}
+        for form in self.dshard_forms.get(key, ()):
+            stem = s.forms[form]
+            if stem in s.post:
+                w[form] = stem
+                st[stem] = [len(s.post[stem]), s.stem_shard[stem]]
+        if not w:
+            return None
+        return f"d/{file_key(key)}.js", _js(f"d/{file_key(key)}", {"w": w, "s": st})
+
+    def facets(self) -> dict[str, bytes]:
+        s, out = self.s, {}
+        for facet in FACETS:
+            values: dict[str, list[int]] = defaultdict(list)
+            for num, fs in enumerate(s.facets):
+                if fs:
+                    for v in fs.get(facet, ()):
+                        values[v].append(num)
+            labels = s.labels.get(facet, {})
+            rows = [[v, labels.get(v, v), encode_docset(ds, s.n)] for v, ds in sorted(values.items(), key=lambda kv: (-len(kv[1]), kv[0]))]
+            out[f"v/{facet}.js"] = _js(f"v/{facet}", rows)
+        return out
+
+    def meta(self, keys: Iterable[str]) -> bytes:
+        s = self.s
+        return _js("meta", {
+            "v": FORMAT, "n": s.n, "live": s.live, "avgdl": round(s.avgdl, 3), "k1": K1, "b": B, "fd": FRAG_DIR,
+            "nb": s.nb, "keys": " ".join(sorted(keys)), "facets": list(FACETS), "stop": sorted(STOP_WORDS), "min": MIN_SIZE,
+        })
+
+    def dict_keys(self) -> list[str]:
+        return [k for k, forms in self.dshard_forms.items() if any(self.s.forms[f] in self.s.post for f in forms)]
 
 
-def _stem_cached(form: str) -> str:
-    from sitegen.search.whoosh_index import stem_of
+def _fragment(doc: SearchDoc, num: int) -> tuple[str, bytes]:
+    z = gzip.compress(doc.text.encode("utf-8"), compresslevel=6, mtime=0)
+    name = f"f/{num // FRAG_DIR}/{num}"
+    return name + ".js", _js(name, {"id": doc.id, "u": doc.url, "t": doc.title, "it": [list(i) for i in doc.items],
+                                    "z": base64.b64encode(z).decode()})
 
-    return stem_of(form)
+
+def _read_fragment(root: Path, num: int) -> dict[str, Any] | None:
+    p = root / "f" / str(num // FRAG_DIR) / f"{num}.js"
+    try:
+        m = re.fullmatch(r'sgsReg\("[^"]+",(.*)\);\n', p.read_text(encoding="utf-8"), re.S)
+        return json.loads(m.group(1)) if m else None
+    except (OSError, ValueError):
+        return None
 
 
-# ---------------------------------------------------------------- writing
+# ---------------------------------------------------------------- build
 
-def _write(files: dict[str, bytes], root: Path, previous: set[str] | None) -> tuple[int, int]:
-    """Write files whose bytes changed; delete files no longer produced.  Returns (written, bytes)."""
-    written = 0
-    for rel, data in files.items():
-        p = root / rel
-        if previous is not None and rel in previous:
-            try:
-                if p.read_bytes() == data:
-                    continue
-            except OSError:
-                pass
-        p.parent.mkdir(parents=True, exist_ok=True)
+
+class _Writer:
+    def __init__(self, root: Path) -> None:
+        self.root, self.files, self.bytes, self.dirs = root, 0, 0, set()
+
+    def put(self, rel: str, data: bytes) -> None:
+        p = self.root / rel
+        if p.parent not in self.dirs:
+            p.parent.mkdir(parents=True, exist_ok=True)
+            self.dirs.add(p.parent)
         p.write_bytes(data)
-        written += 1
-    if previous is not None:
-        for rel in previous - files.keys():
-            (root / rel).unlink(missing_ok=True)
-    return written, sum(len(b) for b in files.values())
+        self.files += 1
+        self.bytes += len(data)
 
 
-def _save_state(state: State, files: dict[str, bytes], index_dir: Path) -> None:
+def _add_doc(state: State, num: int, doc: SearchDoc, stems: _Stems) -> int:
+    tf, pairs, dl = analyse(doc, stems)
+    base = num << 8
+    post, pp = state.post, state.pairs
+    for stem, t in tf.items():
+        arr = post.get(stem)
+        if arr is None:
+            arr = post[stem] = array("I")
+        arr.append(base | (t if t < TF_MAX else TF_MAX))
+    for (a, b), t in pairs.items():
+        key = a + " " + b
+        arr = pp.get(key)
+        if arr is None:
+            arr = pp[key] = array("I")
+        arr.append(base | (t if t < TF_MAX else TF_MAX))
+    for facet, values in doc.labels.items():
+        state.labels.setdefault(facet, {}).update(values)
+    return dl
+
+
+def build(docs: Iterable[SearchDoc], site_dir: Path, index_dir: Path) -> dict[str, Any]:
+    """Write the static index to ``site_dir/search`` and its update state to ``index_dir``.
+
+    ``docs`` is consumed once (it may be a generator)."""
+    out = _Writer(Path(site_dir) / "search")
+    state = State()
+    stems = _Stems()
+    for num, doc in enumerate(docs):
+        state.dl.append(_add_doc(state, num, doc, stems))
+        state.ids.append(doc.id)
+        state.facets.append(dict(doc.facets))
+        out.put(*_fragment(doc, num))
+    state.n = len(state.ids)
+    state.avgdl = (sum(state.dl) / state.n) if state.n else 1.0
+    state.forms = dict(stems)
+    state.splits = _split_table(state.forms)
+    _assign_pshards(state)
+    r = _Renderer(state)
+    for no in range(len(state.pshards)):
+        out.put(*r.pshard(no))
+    total_pairs = sum(len(v) for v in state.pairs.values())
+    state.nb = max(1, min(4096, total_pairs * 2 // POSTINGS_BUDGET + 1))
+    for no, keys in _bshard_keys(state).items():
+        out.put(*r.bshard(no, keys))
+    keys = r.dict_keys()
+    for key in keys:
+        got = r.dshard(key)
+        if got:
+            out.put(*got)
+    for rel, data in r.facets().items():
+        out.put(rel, data)
+    out.put("meta.js", r.meta(keys))
+    _save_state(state, Path(index_dir))
+    return {"documents": state.n, "files": out.files, "bytes": out.bytes}
+
+
+def _bshard_keys(state: State) -> dict[int, list[str]]:
+    by: dict[int, list[str]] = defaultdict(list)
+    for k in state.pairs:
+        by[fnv1a(k) % state.nb].append(k)
+    return by
+
+
+def _assign_pshards(state: State) -> None:
+    """Alphabetical runs of stems, ~POSTINGS_BUDGET bytes each (size estimated from df)."""
+    state.pshards, state.stem_shard = [], {}
+    cur: list[str] = []
+    size = 0
+    n = max(state.n, 1)
+    for stem in sorted(state.post):
+        df = len(state.post[stem])
+        cost = min(df * 2, n // 6 + 10) + min(df, TOP_K) * 3 + 8 * len(stem) + 40
+        if cur and size + cost > POSTINGS_BUDGET:
+            state.pshards.append(cur)
+            cur, size = [], 0
+        cur.append(stem)
+        state.stem_shard[stem] = len(state.pshards)
+        size += cost
+    if cur:
+        state.pshards.append(cur)
+
+
+def _save_state(state: State, index_dir: Path) -> None:
     index_dir.mkdir(parents=True, exist_ok=True)
-    digest = {k: hashlib.blake2b(v, digest_size=8).hexdigest() for k, v in files.items()}
     tmp = index_dir / (STATE_FILE + ".tmp")
     with tmp.open("wb") as fh:
-        pickle.dump({"format": FORMAT, "state": state, "files": digest}, fh, protocol=pickle.HIGHEST_PROTOCOL)
+        pickle.dump({"format": FORMAT, "state": state}, fh, protocol=pickle.HIGHEST_PROTOCOL)
     tmp.replace(index_dir / STATE_FILE)
 
 
-def build(docs: Sequence[SearchDoc], site_dir: Path, index_dir: Path) -> dict[str, Any]:
-    """Write the static index to ``site_dir/search`` and its update state to ``index_dir``."""
-    data = [analyse(d) for d in docs]
-    state = State(docs=list(data), avgdl=(sum(d.dl for d in data) / len(data)) if data else 1.0)
-    files = render(state)
-    root = Path(site_dir) / "search"
-    _write(files, root, None)
-    _save_state(state, files, Path(index_dir))
-    return {"documents": len(data), "files": len(files), "bytes": sum(len(b) for b in files.values())}
+# ---------------------------------------------------------------- update
+
+
+def _drop(arr: array, num: int) -> None:  # type: ignore[type-arg]
+    i = bisect.bisect_left(arr, num << 8)
+    if i < len(arr) and arr[i] >> 8 == num:
+        del arr[i]
 
 
 def update(changed: Sequence[SearchDoc], removed_ids: Sequence[str], site_dir: Path, index_dir: Path) -> dict[str, Any]:
     """Re-analyse only ``changed`` letters, drop ``removed_ids``; rewrite only the index files
-    whose bytes change.  Average length and the dictionary split table stay as built (a full
-    build refreshes them)."""
+    that change (their shards, the facet files, meta).  Average length, the dictionary split
+    table and the pair-shard count stay as built (a full build refreshes them)."""
     from sitegen.errors import SitegenError
 
     path = Path(index_dir) / STATE_FILE
     try:
         with path.open("rb") as fh:
             saved = pickle.load(fh)
+        if saved.get("format") != FORMAT:
+            raise KeyError("format")
         state: State = saved["state"]
     except (OSError, pickle.UnpicklingError, KeyError, EOFError, AttributeError) as err:
         raise SitegenError(f"{path}: no usable static search state ({err}); run a full 'sitegen build'") from err
-    slot = {d.doc.id: i for i, d in enumerate(state.docs) if d is not None}
+    root = Path(site_dir) / "search"
+    out = _Writer(root)
+    slot = {d: i for i, d in enumerate(state.ids) if d is not None}
+    stems = _Stems(state.forms)
+    touched_stems: set[str] = set()
+    touched_pairs: set[str] = set()
+
+    def remove(num: int) -> None:
+        old = _read_fragment(root, num)
+        if old is None:
+            raise SitegenError(f"{root}: search fragment of letter {state.ids[num]!r} is missing; run a full 'sitegen build'")
+        text = gzip.decompress(base64.b64decode(old["z"])).decode("utf-8")
+        ghost = SearchDoc(id=old["id"], url=old["u"], title=old["t"], case_number=None,
+                          requests=tuple(i[0] for i in old["it"]), items=(), text=text, facets=state.facets[num] or {})
+        tf, pairs, _ = analyse(ghost, stems)
+        for stem in tf:
+            if stem in state.post:
+                _drop(state.post[stem], num)
+                touched_stems.add(stem)
+        for a, b in pairs:
+            key = a + " " + b
+            if key in state.pairs:
+                _drop(state.pairs[key], num)
+                touched_pairs.add(key)
+
     for doc_id in removed_ids:
         if doc_id in slot:
-            state.docs[slot.pop(doc_id)] = None
+            num = slot.pop(doc_id)
+            remove(num)
+            state.ids[num], state.facets[num] = None, None
+            (root / "f" / str(num // FRAG_DIR) / f"{num}.js").unlink(missing_ok=True)
     for doc in changed:
-        data = analyse(doc)
         if doc.id in slot:
-            state.docs[slot[doc.id]] = data
+            num = slot[doc.id]
+            remove(num)
         else:
-            slot[doc.id] = len(state.docs)
-            state.docs.append(data)
-    files = render(state)
-    written, size = _write(files, Path(site_dir) / "search", set(saved["files"]))
-    _save_state(state, files, Path(index_dir))
-    return {"documents": len(slot), "files": len(files), "bytes": size, "written": written}
+            num = slot[doc.id] = state.n
+            state.n += 1
+            state.ids.append(doc.id)
+            state.facets.append(None)
+            state.dl.append(1)
+        tf, pairs, dl = analyse(doc, stems)
+        state.dl[num] = dl
+        state.facets[num] = dict(doc.facets)
+        for facet, values in doc.labels.items():
+            state.labels.setdefault(facet, {}).update(values)
+        for stem, t in tf.items():
+            arr = state.post.setdefault(stem, array("I"))
+            bisect.insort(arr, num << 8 | min(t, TF_MAX))
+            touched_stems.add(stem)
+        for (a, b), t in pairs.items():
+            key = a + " " + b
+            arr = state.pairs.setdefault(key, array("I"))
+            bisect.insort(arr, num << 8 | min(t, TF_MAX))
+            touched_pairs.add(key)
+        out.put(*_fragment(doc, num))
+    for stem in list(touched_stems):
+        if not state.post[stem]:
+            del state.post[stem]
+        elif stem not in state.stem_shard:  # a new stem joins its alphabetical neighbour's shard
+            i = bisect.bisect_left(sorted(state.stem_shard), stem)
+            no = state.stem_shard[sorted(state.stem_shard)[max(0, i - 1)]] if state.stem_shard else 0
+            if not state.pshards:
+                state.pshards.append([])
+            state.pshards[no].append(stem)
+            state.stem_shard[stem] = no
+    for key in list(touched_pairs):
+        if not state.pairs[key]:
+            del state.pairs[key]
+    state.forms = dict(stems)
+    r = _Renderer(state)
+    pshards = {state.stem_shard[s] for s in touched_stems if s in state.stem_shard}
+    bkeys: dict[int, list[str]] = defaultdict(list)
+    touched_b = {fnv1a(k) % state.nb for k in touched_pairs}
+    for k in state.pairs:
+        h = fnv1a(k) % state.nb if touched_b else -1
+        if h in touched_b:
+            bkeys[h].append(k)
+    dkeys = {shard_key(f, state.splits) for s in touched_stems for f in r.stem_forms.get(s, ())}
+    for no in pshards:
+        out.put(*r.pshard(no))
+    for no in touched_b:
+        if bkeys.get(no):
+            out.put(*r.bshard(no, bkeys[no]))
+        else:
+            (root / "b" / f"{no}.js").unlink(missing_ok=True)
+    for key in dkeys:
+        got = r.dshard(key)
+        if got:
+            out.put(*got)
+        else:
+            (root / "d" / f"{file_key(key)}.js").unlink(missing_ok=True)
+    for rel, data in r.facets().items():
+        out.put(rel, data)
+    out.put("meta.js", r.meta(r.dict_keys()))
+    _save_state(state, Path(index_dir))
+    total = sum(1 for p in root.rglob("*.js"))
+    return {"documents": len(slot), "files": total, "bytes": out.bytes, "written": out.files}
