@@ -62,3 +62,22 @@ def test_seed_text_has_no_pdf_blank_lines():
     paragraphs = letter.text.split("\n\n")
     assert paragraphs[0] == "HOW THE IMR FINAL DETERMINATION WAS MADE"
     assert "screening study. The patient" in letter.text
+
+
+def test_extract_cli_matches_golden_records():
+    """`sitegen extract content/letters` (parser + normalisation) gives exactly the golden records."""
+    import subprocess
+    import sys
+
+    root = LETTERS.parent.parent
+    proc = subprocess.run(
+        [sys.executable, "-m", "sitegen", "extract", "content/letters"],
+        cwd=root,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert proc.returncode == 0, proc.stderr
+    records = [json.loads(line) for line in proc.stdout.splitlines()]
+    goldens = [json.loads((GOLDEN / f"{p.stem}.json").read_text(encoding="utf-8")) for p in SEEDS]
+    assert records == goldens
