@@ -53,53 +53,56 @@ ODG_CHAPTERS: dict[str, str] = {
     "Integrated Treatment/Disability Duration Guidelines": "integrated",
 }
 
-_ODG_ALIASES: dict[str, str] = {
-    "low back": "Low Back",
-    "low back lumbar thoracic": "Low Back",
-    "lumbar thoracic": "Low Back",
-    "lumbar": "Low Back",
-    "lumbar spine": "Low Back",
-    "back": "Low Back",
-    "thoracic": "Low Back",
-    "neck upper back": "Neck and Upper Back",
-    "neck": "Neck and Upper Back",
-    "cervical": "Neck and Upper Back",
-    "cervical spine": "Neck and Upper Back",
-    "upper back": "Neck and Upper Back",
-    "shoulder": "Shoulder",
-    "elbow": "Elbow",
-    "forearm wrist hand": "Forearm, Wrist & Hand",
-    "wrist hand": "Forearm, Wrist & Hand",
-    "hand": "Forearm, Wrist & Hand",
-    "wrist": "Forearm, Wrist & Hand",
-    "forearm": "Forearm, Wrist & Hand",
-    "carpal tunnel syndrome": "Carpal Tunnel Syndrome",
-    "carpal tunnel": "Carpal Tunnel Syndrome",
-    "hip pelvis": "Hip & Pelvis",
-    "hip": "Hip & Pelvis",
-    "knee leg": "Knee & Leg",
-    "knee": "Knee & Leg",
-    "ankle foot": "Ankle & Foot",
-    "ankle": "Ankle & Foot",
-    "foot": "Ankle & Foot",
-    "pain": "Pain",
-    "chronic pain": "Pain",
-    "pain chronic": "Pain",
-    "mental illness stress": "Mental Illness & Stress",
-    "stress mental illness": "Mental Illness & Stress",
-    "mental illness": "Mental Illness & Stress",
-    "mental stress": "Mental Illness & Stress",
-    "head": "Head",
-    "head trauma headaches etc": "Head",
-    "traumatic brain injury": "Head",
-    "tbi": "Head",
-    "fitness for duty": "Fitness for Duty",
-    "eye": "Eye",
-    "hernia": "Hernia",
-    "burns": "Burns",
-    "pulmonary": "Pulmonary",
-    "diabetes": "Diabetes",
+#: The one table of ODG chapter aliases as letters write them (canonical -> aliases), matched
+#: case-insensitively.  The parser (sitegen/parse/citations.py) uses it to find where a chapter
+#: ends and its topic begins; odg_chapter() below matches the same aliases after _odg_norm().
+ODG_CHAPTER_ALIASES: dict[str, tuple[str, ...]] = {
+    "Low Back": (
+        "Low Back - Lumbar & Thoracic",
+        "Low Back Lumbar & Thoracic",
+        "Lumbar and Thoracic",
+        "Lumbar Spine",
+        "Lumbar",
+        "Lower Back",
+        "Thoracic",
+    ),
+    "Neck and Upper Back": ("Neck & Upper Back", "Neck", "Cervical Spine", "Cervical", "Upper Back"),
+    "Shoulder": (),
+    "Elbow": (),
+    "Forearm, Wrist & Hand": (
+        "Forearm, Wrist, & Hand",
+        "Forearm, Wrist and Hand",
+        "Forearm Wrist & Hand",
+        "Forearm Wrist and Hand",
+        "Wrist & Hand",
+        "Hand",
+        "Wrist",
+        "Forearm",
+    ),
+    "Carpal Tunnel Syndrome": ("Carpal Tunnel",),
+    "Hip & Pelvis": ("Hip and Pelvis", "Hip"),
+    "Knee & Leg": ("Knee and Leg", "Knee"),
+    "Ankle & Foot": ("Ankle and Foot", "Ankle", "Foot"),
+    "Pain": ("Pain (Chronic)", "Chronic Pain"),
+    "Mental Illness & Stress": (
+        "Mental Illness and Stress",
+        "Stress & Mental Illness",
+        "Stress and Mental Illness",
+        "Mental Illness",
+        "Mental Stress",
+    ),
+    "Head": ("Head (trauma, headaches, etc.)", "Head (trauma, headaches, etc)", "Traumatic Brain Injury", "TBI"),
+    "Fitness for Duty": (),
+    "Eye": (),
+    "Hernia": (),
+    "Burns": (),
+    "Pulmonary": (),
+    "Diabetes": (),
+    "Chest": (),
+    "Integrated Treatment/Disability Duration Guidelines": (),
 }
+assert set(ODG_CHAPTER_ALIASES) == set(ODG_CHAPTERS)
+
 # Words that never distinguish a chapter: dropped before alias lookup.
 _ODG_NOISE = re.compile(
     r"\b(?:chapter|chapters|chap|section|acute|and|procedure|summary|treatment|index|online|edition|"
@@ -112,6 +115,15 @@ def _odg_norm(text: str) -> str:
     t = re.sub(r"[^a-z ]+", " ", t)
     t = _ODG_NOISE.sub(" ", t)
     return " ".join(t.split())
+
+
+_ODG_ALIASES: dict[str, str] = {
+    _odg_norm(alias): canonical
+    for canonical, aliases in ODG_CHAPTER_ALIASES.items()
+    for alias in (canonical, *aliases)
+    if _odg_norm(alias)
+}
+_ODG_ALIASES["back"] = "Low Back"  # "ODG Back chapter": never a surface alias for the parser
 
 
 def odg_chapter(text: str | None) -> str | None:

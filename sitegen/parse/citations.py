@@ -17,59 +17,14 @@ import re
 
 from sitegen.parse.common import collapse
 from sitegen.model import Citation
+from sitegen.normalize.guidelines import ODG_CHAPTER_ALIASES
 
-#: ODG chapter aliases -> canonical chapter (matched case-insensitively, "&" == "and").
-ODG_CHAPTERS: dict[str, tuple[str, ...]] = {
-    "Low Back": (
-        "low back - lumbar & thoracic",
-        "low back lumbar & thoracic",
-        "low back",
-        "lumbar and thoracic",
-        "lumbar spine",
-        "lumbar",
-        "lower back",
-    ),
-    "Neck and Upper Back": ("neck and upper back", "neck & upper back", "neck", "cervical spine", "cervical"),
-    "Shoulder": ("shoulder",),
-    "Elbow": ("elbow",),
-    "Forearm, Wrist & Hand": (
-        "forearm, wrist, & hand",
-        "forearm, wrist & hand",
-        "forearm, wrist and hand",
-        "forearm wrist & hand",
-        "forearm wrist and hand",
-        "wrist & hand",
-        "hand",
-        "wrist",
-        "forearm",
-    ),
-    "Carpal Tunnel Syndrome": ("carpal tunnel syndrome", "carpal tunnel"),
-    "Hip & Pelvis": ("hip & pelvis", "hip and pelvis", "hip"),
-    "Knee & Leg": ("knee & leg", "knee and leg", "knee"),
-    "Ankle & Foot": ("ankle & foot", "ankle and foot", "ankle", "foot"),
-    "Pain": ("pain (chronic)", "chronic pain", "pain"),
-    "Mental Illness & Stress": (
-        "mental illness & stress",
-        "mental illness and stress",
-        "stress & mental illness",
-        "stress and mental illness",
-        "mental illness",
-        "mental",
-    ),
-    "Head": ("head (trauma, headaches, etc.)", "head (trauma, headaches, etc)", "head", "traumatic brain injury"),
-    "Fitness for Duty": ("fitness for duty",),
-    "Eye": ("eye",),
-    "Hernia": ("hernia",),
-    "Burns": ("burns",),
-    "Pulmonary": ("pulmonary",),
-    "Diabetes": ("diabetes",),
-    "Integrated Treatment/Disability Duration Guidelines": ("integrated treatment/disability duration guidelines",),
+_ALIAS_TO_CHAPTER = {
+    alias.lower(): canon for canon, aliases in ODG_CHAPTER_ALIASES.items() for alias in (canon, *aliases)
 }
-
-_ALIAS_TO_CHAPTER = {alias: canon for canon, aliases in ODG_CHAPTERS.items() for alias in aliases}
 _CHAPTER_RE = re.compile(
     r"(?P<alias>"
-    + "|".join(re.escape(a).replace(r"\ ", r"\s*") for a in sorted(_ALIAS_TO_CHAPTER, key=len, reverse=True))
+    + "|".join(re.escape(a) for a in sorted(_ALIAS_TO_CHAPTER, key=len, reverse=True))
     + r")(?![a-z])"
     r"(?:\s*\((?:acute\s*(?:&|and)\s*chronic|chronic)\))?"
     r"(?P<marker>\s*(?:chapter|procedure\s+summary|section)\b)?"
@@ -109,14 +64,7 @@ def canonical_odg_chapter(text: str) -> str | None:
 
 
 def _lookup_alias(alias: str) -> str | None:
-    key = collapse(alias).lower()
-    if key in _ALIAS_TO_CHAPTER:
-        return _ALIAS_TO_CHAPTER[key]
-    squeezed = key.replace(" ", "")
-    for a, canon in _ALIAS_TO_CHAPTER.items():
-        if a.replace(" ", "") == squeezed:
-            return canon
-    return None
+    return _ALIAS_TO_CHAPTER.get(collapse(alias).lower())
 
 
 def parse_guideline_text(text: str) -> tuple[Citation, ...]:
