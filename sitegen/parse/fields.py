@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as _dt
 import re
+from collections.abc import Callable
 
 from sitegen.parse.common import collapse
 from sitegen.model import Patient, Reviewer
@@ -312,23 +313,24 @@ def find_reviewer(text: str) -> Reviewer:
                 subspecialties = _split_known(_cut_block(value), KNOWN_SPECIALTIES)
         # A wrapped block: "State(s) of Licensure: New York, Montana, California Certification(s)/Specialty: ..."
         # puts the last state before the specialty label; _states_from_block keeps it.
-    if not specialties:
-        m = _SPECIALTY_SENTENCE.search(t)
-        if m:
-            specialties = _split_known(m.group("spec"), KNOWN_SPECIALTIES)
-    if not specialties:
-        m = _LICENSED_AS.search(t)
-        if m:
-            specialties = _split_known(m.group("spec"), KNOWN_SPECIALTIES)
-    if not subspecialties:
-        m = _SUBSPECIALTY.search(t)
-        if m:
-            subspecialties = _split_known(m.group("sub"), KNOWN_SPECIALTIES)
-    if not states:
-        m = _LICENSED.search(t)
-        if m:
-            states = _split_states(m.group("states"))
+    def known(text: str) -> list[str]:
+        return _split_known(text, KNOWN_SPECIALTIES)
+
+    specialties = specialties or _first_match(t, (_SPECIALTY_SENTENCE, _LICENSED_AS), "spec", known)
+    subspecialties = subspecialties or _first_match(t, (_SUBSPECIALTY,), "sub", known)
+    states = states or _first_match(t, (_LICENSED,), "states", _split_states)
     return Reviewer(tuple(dict.fromkeys(specialties)), tuple(dict.fromkeys(subspecialties)), tuple(dict.fromkeys(states)))
+
+
+def _first_match(
+    text: str, patterns: tuple[re.Pattern[str], ...], group: str, split: Callable[[str], list[str]]
+) -> list[str]:
+    """The split value of the first pattern that matches, else []."""
+    for pattern in patterns:
+        m = pattern.search(text)
+        if m:
+            return split(m.group(group))
+    return []
 
 
 def _cut_block(value: str) -> str:
