@@ -141,24 +141,35 @@ def main() -> int:
     ap.add_argument("corpus", type=Path)
     ap.add_argument("work", type=Path)
     ap.add_argument("--skip-pagefind", action="store_true")
+    ap.add_argument("--letters", type=Path, help="pickle of parsed letters (written on the first run, reused after)")
     a = ap.parse_args()
     site = a.work / "site"
     shutil.rmtree(a.work, ignore_errors=True)
     site.mkdir(parents=True)
-    letters, t_parse, _ = timed(lambda: parse_all(a.corpus))
+    if a.letters and a.letters.is_file():
+        import pickle
+
+        letters, t_parse, _ = timed(lambda: pickle.loads(a.letters.read_bytes()))
+    else:
+        letters, t_parse, _ = timed(lambda: parse_all(a.corpus))
+        if a.letters:
+            import pickle
+
+            a.letters.write_bytes(pickle.dumps(letters, protocol=pickle.HIGHEST_PROTOCOL))
     write_pages(letters, site)
     render_search(site)
     from sitegen.search import static_index
     from sitegen.search.documents import documents
 
     docs = documents(letters)
+    rss_before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     _, t_static, c_static = timed(lambda: static_index.build(docs, site, a.work / "ix"))
     rss_static = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     from sitegen.search import whoosh_index
 
     _, t_whoosh, c_whoosh = timed(lambda: whoosh_index.build(docs, a.work / "whoosh"))
     out: dict[str, Any] = {"letters": len(letters), "parse_s": round(t_parse, 1), "cores": os.cpu_count(),
-                           "sitegen": {"build_s": round(t_static, 1), "build_cpu_s": round(c_static, 1), "max_rss_mb_process": round(rss_static),
+                           "sitegen": {"build_s": round(t_static, 1), "build_cpu_s": round(c_static, 1), "max_rss_mb_process": round(rss_static), "rss_mb_before_build": round(rss_before),
                                        "whoosh_build_s": round(t_whoosh, 1), "whoosh_cpu_s": round(c_whoosh, 1)}}
     out["sitegen"]["files"], out["sitegen"]["bytes"] = dir_stats(site / "search")
     if not a.skip_pagefind:

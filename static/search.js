@@ -38,6 +38,11 @@
     return out;
   }
   function docset(enc) {
+    if (enc[0] === "c") { // complement within 0..n-1
+      var dot = enc.indexOf("."), n = +enc.slice(1, dot), not = docset("v" + enc.slice(dot + 1)), all = [], k = 0;
+      for (var x = 0; x < n; x++) { if (k < not.length && not[k] === x) k++; else all.push(x); }
+      return all;
+    }
     var bytes = b64(enc.slice(1)), out = [];
     if (enc[0] === "b") {
       for (var i = 0; i < bytes.length; i++) {
@@ -181,6 +186,12 @@
         if (c.word) return resolve(c.word, c.prefix).then(function (alts) { c.alts = alts; });
         return Promise.all(c.phrase.map(function (w) { return resolve(w, false); })).then(function (r) {
           c.parts = r.map(function (alts) { return alts[0] || null; });
+          // word forms of the phrase's stems in the loaded dictionary shards, for highlighting
+          c.forms = [];
+          c.phrase.forEach(function (w) {
+            var sh = cache["d/" + fileKey(shardKey(w))];
+            if (sh) for (var f in sh.w) c.forms.push([f, sh.w[f]]);
+          });
         });
       }));
       return Promise.all([res, Promise.all(facetLoads)]).then(function (both) {
@@ -191,7 +202,6 @@
         clauses.forEach(function (c) {
           if (c.alts) c.alts.forEach(function (a) { need.add("p/" + a.shard); });
           if (c.parts) c.parts.forEach(function (a, i) {
-            if (a) need.add("p/" + a.shard);
             if (i && a && c.parts[i - 1]) need.add("b/" + (fnv1a(c.parts[i - 1].stem + " " + a.stem) % meta.nb));
           });
         });
@@ -201,7 +211,7 @@
   }
 
   function evaluate(clauses, fnames, filters, facetFiles, wantFacets) {
-    var n = meta.n, hits = new Uint16Array(n), score = new Float64Array(n), need = 0, forms = new Set(), phrases = [];
+    var n = meta.n, hits = new Uint16Array(n), score = new Float64Array(n), need = 0, forms = new Set();
     function add(docs, scoreOf) {
       need++;
       for (var i = 0; i < docs.length; i++) if (hits[docs[i]] === need - 1) { hits[docs[i]] = need; if (scoreOf) score[docs[i]] += scoreOf(docs[i]); }
@@ -216,26 +226,25 @@
         var ud = Array.from(union.keys());
         add(ud, function (d) { return union.get(d); });
       } else {
+        // a phrase: letters holding every adjacent pair of its terms (Whoosh drops stop words
+        // and renumbers positions, so pairs are of indexed terms), ranked by the pairs' impacts
         if (c.parts.some(function (a) { return !a; })) { add([], null); return; }
-        var pForms = [];
         c.parts.forEach(function (a, i) {
-          var e = cache["p/" + a.shard][a.stem], p = postings(e);
-          pForms.push(p.forms);
-          add(p.docs, function (d) { return weight(p, d, a.df); });
-          if (i) {
-            var key = c.parts[i - 1].stem + " " + a.stem;
-            var be = (cache["b/" + (fnv1a(key) % meta.nb)] || {})[key];
-            add(be ? postings(be).docs : [], null);
-          }
+          c.forms.forEach(function (f) { if (f[1] === a.stem) forms.add(f[0]); });
+          if (!i) return;
+          var key = c.parts[i - 1].stem + " " + a.stem;
+          var be = (cache["b/" + (fnv1a(key) % meta.nb)] || {})[key];
+          if (!be) { add([], null); return; }
+          var p = postings(be);
+          add(p.docs, function (d) { return weight(p, d, p.n); });
         });
-        phrases.push(pForms);
       }
     });
     fnames.forEach(function (f) {
       var row = (facetFiles[f] || []).find(function (r) { return r[0] === filters[f]; });
       add(row ? docset(row[2]) : [], null);
     });
-    if (!need) return { total: 0, docs: [], forms: forms, phrases: phrases, facets: null, empty: true };
+    if (!need) return { total: 0, docs: [], forms: forms, facets: null, empty: true };
     var docs = [];
     for (var d = 0; d < n; d++) if (hits[d] === need) docs.push(d);
     docs.sort(function (a, b) { return score[b] - score[a] || a - b; });
@@ -250,7 +259,7 @@
         }).filter(function (r) { return r[2] > 0 || filters[f] === r[0]; });
       });
     }
-    return { total: docs.length, docs: docs, forms: forms, phrases: phrases, facets: counts, score: score };
+    return { total: docs.length, docs: docs, forms: forms, facets: counts, score: score };
   }
 
   /* ------------------------------------------------------------ display data */

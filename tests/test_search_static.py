@@ -25,6 +25,9 @@ def _load(path: Path) -> dict:
 
 
 def _docset(enc: str) -> list[int]:
+    if enc[0] == "c":  # complement within 0..n-1
+        n, _, rest = enc[1:].partition(".")
+        return sorted(set(range(int(n))) - set(_docset("v" + rest)))
     raw = base64.b64decode(enc[1:])
     if enc[0] == "b":
         return [i * 8 + b for i, byte in enumerate(raw) for b in range(8) if byte >> b & 1]
@@ -79,7 +82,9 @@ def test_phrase_pairs_agree_with_whoosh(built: tuple[Path, Path]) -> None:
         assert docs == sorted(h.id for h in hits), (a, b)
 
 
-@pytest.mark.parametrize("docs,n", [([], 10), ([0], 1), ([3, 4, 200, 70000], 100000), (list(range(0, 1000, 2)), 1000)])
+@pytest.mark.parametrize("docs,n", [([], 10), ([0], 1), ([3, 4, 200, 70000], 100000), (list(range(0, 1000, 2)), 1000),
+                                    (list(range(0, 1000, 5)), 1000), ([d for d in range(3000) if d % 97], 3000),
+                                    (list(range(300)), 300), ([d * d for d in range(300)], 90000)])
 def test_docset_roundtrip(docs: list[int], n: int) -> None:
     assert _docset(encode_docset(docs, n)) == docs
 

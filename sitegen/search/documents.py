@@ -17,6 +17,8 @@ from sitegen.model import Letter
 
 #: Facet fields, in display order.  Values are slugs (usable in Whoosh queries).
 FACETS = ("decision", "procedure", "category", "body_region", "guideline", "specialty", "year")
+#: Category labels that are not just the capitalised slug.
+CATEGORY_LABELS = {"dme": "DME (durable medical equipment)", "diagnostic-test": "Diagnostic test", "lab": "Laboratory test"}
 #: The value used when normalisation did not map an item.
 UNMAPPED = "unmapped"
 
@@ -57,14 +59,27 @@ def _add(values: dict[str, dict[str, str]], facet: str, value: str | None, label
     values.setdefault(facet, {}).setdefault(key, label or str(value))
 
 
-def letter_document(letter: Letter) -> SearchDoc:
-    """Build the search document of one letter (pure)."""
+def procedure_titles() -> dict[str, str]:
+    """Procedure slug -> the taxonomy's display name ({} when normalisation is unavailable)."""
+    try:
+        from sitegen.normalize import load_taxonomy
+
+        return {slug: p.name for slug, p in load_taxonomy(None).procedures.items()}
+    except Exception:  # noqa: BLE001 - labels are cosmetic; the taxonomy's own errors surface when parsing
+        return {}
+
+
+def letter_document(letter: Letter, titles: dict[str, str] | None = None) -> SearchDoc:
+    """Build the search document of one letter (pure).  ``titles`` maps procedure slugs to
+    display names (the taxonomy's); a slug without one is shown as capitalised words."""
     values: dict[str, dict[str, str]] = {f: {} for f in FACETS}
+    titles = titles or {}
     for item in letter.items:
         if item.decision:
             _add(values, "decision", item.decision, item.decision.capitalize())
-        _add(values, "procedure", item.procedure, _title(item.procedure) if item.procedure else None)
-        _add(values, "category", item.category, _title(item.category) if item.category else None)
+        proc = item.procedure
+        _add(values, "procedure", proc, (titles.get(proc) or _title(proc)) if proc else None)
+        _add(values, "category", item.category, CATEGORY_LABELS.get(item.category or "") or (_title(item.category) if item.category else None))
         if item.body_region:
             _add(values, "body_region", item.body_region, item.body_region.capitalize())
         for cit in item.guidelines.reviewer:
@@ -93,10 +108,13 @@ def letter_document(letter: Letter) -> SearchDoc:
     )
 
 
-def documents(letters: Sequence[Letter]) -> list[SearchDoc]:
+def documents(letters: Sequence[Letter], titles: dict[str, str] | None = None) -> list[SearchDoc]:
     """Documents for all letters, sorted by (injury year, id) so doc numbers are stable
-    and each year is a contiguous run (smaller static index)."""
-    docs = [letter_document(l) for l in letters]
+    and each year is a contiguous run (smaller static index).  ``titles``: see
+    :func:`letter_document` (default: the shipped taxonomy's names)."""
+    if titles is None:
+        titles = procedure_titles()
+    docs = [letter_document(l, titles) for l in letters]
     docs.sort(key=lambda d: (d.facets.get("year") or ("9999",), d.id))
     return docs
 

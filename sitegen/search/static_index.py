@@ -29,6 +29,7 @@ from __future__ import annotations
 import base64
 import bisect
 import gzip
+import heapq
 import json
 import operator
 import pickle
@@ -59,6 +60,8 @@ TF_MAX = 255
 
 #: Whoosh's tokenizer pattern without capturing groups, so ``findall`` returns whole tokens.
 _TOKEN_RE = re.compile(TOKEN_PATTERN.replace("(?:", "(").replace("(", "(?:"))
+#: The same pattern for ASCII text (same tokens, a faster scan).
+_TOKEN_ASCII = re.compile(_TOKEN_RE.pattern, re.ASCII)
 _STOPS = frozenset(STOP_WORDS)
 
 
@@ -76,7 +79,9 @@ class _Stems(dict):  # type: ignore[type-arg]
 def tokens(text: str) -> list[str]:
     """Indexed word forms of ``text`` in order, as Whoosh's StemmingAnalyzer keeps them
     (lower-cased; stop words and one-character tokens dropped; positions renumbered)."""
-    return [t for t in _TOKEN_RE.findall(text.lower()) if len(t) >= MIN_SIZE and t not in _STOPS]
+    text = text.lower()
+    found = (_TOKEN_ASCII if text.isascii() else _TOKEN_RE).findall(text)
+    return [t for t in found if len(t) >= MIN_SIZE and t not in _STOPS]
 
 
 def analyse(doc: SearchDoc, stems: _Stems) -> tuple[Counter[str], Counter[tuple[str, str]], int]:
@@ -147,7 +152,7 @@ def _bitmap(docs: Sequence[int], n: int) -> bytes:
 def encode_docset(docs: Sequence[int], n: int) -> str:
     """Sorted doc numbers -> the smallest of "b<bitmap>", "v<delta varints>" and
     "c<n>.<delta varints of the complement in 0..n-1>", base64 (a complement names its
-    universe, so a set stays valid when later letters are appended).""""
+    universe, so a set stays valid when later letters are appended)."""
     count = len(docs)
     bitmap_size = (n + 7) // 8
     if count * 2 > n:  # dense: the complement is sparse
@@ -249,11 +254,13 @@ def _entry(packed: array, state: State, norms: list[float], forms: list[str] | N
         imps = bytes(max(1, min(255, round(255 * t / (t + norms[d])))) for d, t in zip(docs, (x & 255 for x in packed)))
         e["i"] = base64.b64encode(imps).decode()
     else:
-        scored = sorted(((t / (t + norms[x >> 8]), x >> 8) for x in packed for t in (x & 255,)), reverse=True)
-        top = sorted(scored[:TOP_K], key=lambda s: s[1])
+        tfs = [x & 255 for x in packed]
+        scores = [t / (t + norms[d]) for d, t in zip(docs, tfs)]
+        best = heapq.nlargest(TOP_K + 1, zip(scores, docs))
+        top = sorted(best[:TOP_K], key=lambda s: s[1])
         e["t"] = encode_docset([d for _, d in top], state.n)
         e["i"] = base64.b64encode(bytes(max(1, min(255, round(255 * s))) for s, _ in top)).decode()
-        e["f"] = max(1, min(255, round(255 * scored[TOP_K][0])))
+        e["f"] = max(1, min(255, round(255 * best[TOP_K][0])))
     if forms:
         e["x"] = forms
     return e
@@ -330,7 +337,7 @@ class _Renderer:
 
 
 def _fragment(doc: SearchDoc, num: int) -> tuple[str, bytes]:
-    z = gzip.compress(doc.text.encode("utf-8"), compresslevel=6, mtime=0)
+    z = gzip.compress(doc.text.encode("utf-8"), compresslevel=4, mtime=0)
     name = f"f/{num // FRAG_DIR}/{num}"
     return name + ".js", _js(name, {"id": doc.id, "u": doc.url, "t": doc.title, "it": [list(i) for i in doc.items],
                                     "z": base64.b64encode(z).decode()})
