@@ -229,3 +229,53 @@ def test_incremental_update(page: Any, tmp_path: Path) -> None:
     assert ids(bench(page, "zygapophyseal")) == ["s1"]
     assert ids(bench(page, "injections")) == ["s1", "s3", "s6"]
     assert ids(bench(page, "tramadol")) == ["s3"]
+
+
+# ---------------------------------------------------------------- the real build of the bundled letters
+
+LETTERS = ROOT / "content" / "letters"
+
+
+def _letters_with(pattern: str) -> list[str]:
+    """Ids (file stems) of bundled letters whose text matches ``pattern`` (case-insensitive):
+    an oracle independent of both indexes."""
+    return sorted(p.stem for p in LETTERS.glob("*.txt")
+                  if re.search(pattern, p.read_text(encoding="utf-8", errors="replace"), re.I))
+
+
+@pytest.fixture(params=["http", "file"])
+def built_search(request: pytest.FixtureRequest, page: Any, site_dir: Path) -> Any:
+    url = request.getfixturevalue("site_url") + "search.html" if request.param == "http" else (site_dir / "search.html").as_uri()
+    errors: list[str] = []
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    page.goto(url)
+    page.wait_for_function("typeof window.benchRun === 'function'")
+    yield page
+    assert not errors
+
+
+def test_real_build_queries(built_search: Any) -> None:
+    expected = _letters_with(r"\bvertebroplasty\b")
+    assert expected and ids(bench(built_search, "vertebroplasty")) == expected
+    expected = _letters_with(r"\bmedically\s+necessary\b")
+    assert len(expected) >= 2 and ids(bench(built_search, '"medically necessary"')) == expected
+    expected = _letters_with(r"\bradicul")
+    assert expected and ids(bench(built_search, "radicul*")) == expected
+
+
+def test_real_build_agrees_with_whoosh(built_search: Any, site_dir: Path) -> None:
+    from sitegen.config import load_config
+    from sitegen.search import whoosh_index
+
+    config = ROOT / "sitegen.toml"
+    cfg = load_config(config if config.is_file() else None, ROOT / "content", site_dir)
+    for query, filters, whoosh_q in [("mri", {}, "mri"), ("mri", {"decision": "upheld"}, "mri decision:upheld"),
+                                     ("guidelines", {"decision": "overturned"}, "guidelines decision:overturned")]:
+        total, hits = whoosh_index.search(cfg.search_index_dir, whoosh_q, 50)
+        r = bench(built_search, query, filters, facets=True, n=50)
+        assert r["results"] == total and ids(r) == sorted(h.id for h in hits), query
+    labels = {v: label for v, label, _ in bench(built_search, "mri", facets=True)["filters"]["procedure"]}
+    from sitegen.normalize import load_taxonomy
+
+    names = {slug: proc.name for slug, proc in load_taxonomy(None).procedures.items()}
+    assert labels and all(label == names[v] for v, label in labels.items() if v != "unmapped"), labels
