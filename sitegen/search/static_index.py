@@ -29,7 +29,6 @@ from __future__ import annotations
 import base64
 import bisect
 import gzip
-import heapq
 import json
 import operator
 import pickle
@@ -63,6 +62,7 @@ _TOKEN_RE = re.compile(TOKEN_PATTERN.replace("(?:", "(").replace("(", "(?:"))
 #: The same pattern for ASCII text (same tokens, a faster scan).
 _TOKEN_ASCII = re.compile(_TOKEN_RE.pattern, re.ASCII)
 _STOPS = frozenset(STOP_WORDS)
+_DROP = _STOPS | {chr(c) for c in range(128)} if MIN_SIZE == 2 else _STOPS
 
 
 class _Stems(dict):  # type: ignore[type-arg]
@@ -80,8 +80,9 @@ def tokens(text: str) -> list[str]:
     """Indexed word forms of ``text`` in order, as Whoosh's StemmingAnalyzer keeps them
     (lower-cased; stop words and one-character tokens dropped; positions renumbered)."""
     text = text.lower()
-    found = (_TOKEN_ASCII if text.isascii() else _TOKEN_RE).findall(text)
-    return [t for t in found if len(t) >= MIN_SIZE and t not in _STOPS]
+    if text.isascii():  # one-character ASCII tokens are in _DROP, so no length test is needed
+        return [t for t in _TOKEN_ASCII.findall(text) if t not in _DROP]
+    return [t for t in _TOKEN_RE.findall(text) if len(t) >= MIN_SIZE and t not in _STOPS]
 
 
 def analyse(doc: SearchDoc, stems: _Stems) -> tuple[Counter[str], Counter[tuple[str, str]], int]:
@@ -134,7 +135,7 @@ def _gaps(docs: Sequence[int]) -> list[int]:
     if not docs:
         return []
     prev = [0]
-    prev.extend(d + 1 for d in docs[:-1])
+    prev.extend(map(operator.add, docs[:-1], repeat(1)))
     return list(map(operator.sub, docs, prev))
 
 
@@ -237,6 +238,8 @@ class State:
     pshards: list[list[str]] = field(default_factory=list)
     stem_shard: dict[str, int] = field(default_factory=dict)
     nb: int = 1
+    bkeys: dict[int, list[str]] = field(default_factory=dict)
+    """pair shard -> its keys (so an update finds a shard's pairs without hashing them all)."""
 
     @property
     def live(self) -> int:
@@ -251,16 +254,23 @@ def _entry(packed: array, state: State, norms: list[float], forms: list[str] | N
     docs = [x >> 8 for x in packed]
     e: dict[str, Any] = {"n": len(docs), "d": encode_docset(docs, state.n)}
     if len(docs) <= FULL:
-        imps = bytes(max(1, min(255, round(255 * t / (t + norms[d])))) for d, t in zip(docs, (x & 255 for x in packed)))
+        imps = bytes([int(255 * t / (t + norms[d]) + 0.5) or 1 for d, t in zip(docs, [x & 255 for x in packed])])
         e["i"] = base64.b64encode(imps).decode()
     else:
-        tfs = [x & 255 for x in packed]
-        scores = [t / (t + norms[d]) for d, t in zip(docs, tfs)]
-        best = heapq.nlargest(TOP_K + 1, zip(scores, docs))
-        top = sorted(best[:TOP_K], key=lambda s: s[1])
-        e["t"] = encode_docset([d for _, d in top], state.n)
-        e["i"] = base64.b64encode(bytes(max(1, min(255, round(255 * s))) for s, _ in top)).decode()
-        e["f"] = max(1, min(255, round(255 * best[TOP_K][0])))
+        imps = [int(255 * t / (t + norms[d]) + 0.5) or 1 for d, t in zip(docs, [x & 255 for x in packed])]
+        cut = sorted(imps)[-(TOP_K + 1)]  # the floor: every doc outside the top scores at most this
+        above = sum(1 for i in imps if i > cut)
+        ties = TOP_K - above
+        top_d, top_i = [], []
+        for d, i in zip(docs, imps):
+            if i > cut or (i == cut and ties > 0):
+                if i == cut:
+                    ties -= 1
+                top_d.append(d)
+                top_i.append(i)
+        e["t"] = encode_docset(top_d, state.n)
+        e["i"] = base64.b64encode(bytes(top_i)).decode()
+        e["f"] = cut
     if forms:
         e["x"] = forms
     return e
@@ -369,21 +379,18 @@ class _Writer:
         self.bytes += len(data)
 
 
+def _new_array() -> array:  # type: ignore[type-arg]
+    return array("I")
+
+
 def _add_doc(state: State, num: int, doc: SearchDoc, stems: _Stems) -> int:
     tf, pairs, dl = analyse(doc, stems)
     base = num << 8
-    post, pp = state.post, state.pairs
+    post, pp = state.post, state.pairs  # defaultdicts while building
     for stem, t in tf.items():
-        arr = post.get(stem)
-        if arr is None:
-            arr = post[stem] = array("I")
-        arr.append(base | (t if t < TF_MAX else TF_MAX))
-    for (a, b), t in pairs.items():
-        key = a + " " + b
-        arr = pp.get(key)
-        if arr is None:
-            arr = pp[key] = array("I")
-        arr.append(base | (t if t < TF_MAX else TF_MAX))
+        post[stem].append(base | (t if t < TF_MAX else TF_MAX))
+    for key, t in pairs.items():  # tuple keys while building; joined to "a b" once at the end
+        pp[key].append(base | (t if t < TF_MAX else TF_MAX))  # type: ignore[index]
     for facet, values in doc.labels.items():
         state.labels.setdefault(facet, {}).update(values)
     return dl
@@ -394,13 +401,15 @@ def build(docs: Iterable[SearchDoc], site_dir: Path, index_dir: Path) -> dict[st
 
     ``docs`` is consumed once (it may be a generator)."""
     out = _Writer(Path(site_dir) / "search")
-    state = State()
+    state = State(post=defaultdict(_new_array), pairs=defaultdict(_new_array))
     stems = _Stems()
     for num, doc in enumerate(docs):
         state.dl.append(_add_doc(state, num, doc, stems))
         state.ids.append(doc.id)
         state.facets.append(dict(doc.facets))
         out.put(*_fragment(doc, num))
+    state.pairs = {a + " " + b: v for (a, b), v in state.pairs.items()}  # type: ignore[misc]
+    state.post = dict(state.post)
     state.n = len(state.ids)
     state.avgdl = (sum(state.dl) / state.n) if state.n else 1.0
     state.forms = dict(stems)
@@ -411,7 +420,8 @@ def build(docs: Iterable[SearchDoc], site_dir: Path, index_dir: Path) -> dict[st
         out.put(*r.pshard(no))
     total_pairs = sum(len(v) for v in state.pairs.values())
     state.nb = max(1, min(4096, total_pairs * 2 // POSTINGS_BUDGET + 1))
-    for no, keys in _bshard_keys(state).items():
+    state.bkeys = _bshard_keys(state)
+    for no, keys in state.bkeys.items():
         out.put(*r.bshard(no, keys))
     keys = r.dict_keys()
     for key in keys:
@@ -535,7 +545,10 @@ def update(changed: Sequence[SearchDoc], removed_ids: Sequence[str], site_dir: P
             touched_stems.add(stem)
         for (a, b), t in pairs.items():
             key = a + " " + b
-            arr = state.pairs.setdefault(key, array("I"))
+            arr = state.pairs.get(key)
+            if arr is None:
+                arr = state.pairs[key] = array("I")
+                state.bkeys.setdefault(fnv1a(key) % state.nb, []).append(key)
             bisect.insort(arr, num << 8 | min(t, TF_MAX))
             touched_pairs.add(key)
         out.put(*_fragment(doc, num))
@@ -552,21 +565,17 @@ def update(changed: Sequence[SearchDoc], removed_ids: Sequence[str], site_dir: P
     for key in list(touched_pairs):
         if not state.pairs[key]:
             del state.pairs[key]
+            state.bkeys[fnv1a(key) % state.nb].remove(key)
     state.forms = dict(stems)
     r = _Renderer(state)
     pshards = {state.stem_shard[s] for s in touched_stems if s in state.stem_shard}
-    bkeys: dict[int, list[str]] = defaultdict(list)
     touched_b = {fnv1a(k) % state.nb for k in touched_pairs}
-    for k in state.pairs:
-        h = fnv1a(k) % state.nb if touched_b else -1
-        if h in touched_b:
-            bkeys[h].append(k)
     dkeys = {shard_key(f, state.splits) for s in touched_stems for f in r.stem_forms.get(s, ())}
     for no in pshards:
         out.put(*r.pshard(no))
     for no in touched_b:
-        if bkeys.get(no):
-            out.put(*r.bshard(no, bkeys[no]))
+        if state.bkeys.get(no):
+            out.put(*r.bshard(no, state.bkeys[no]))
         else:
             (root / "b" / f"{no}.js").unlink(missing_ok=True)
     for key in dkeys:
