@@ -1,8 +1,13 @@
-"""``sitegen build``: discover -> load letters -> collect -> render -> export -> swap.
+"""``sitegen build``: discover -> load letters -> collect -> plan -> render -> export -> swap.
 
-Everything is gathered before anything is written, and everything is written into a
-temporary folder beside the output that replaces the old site in one rename at the
-end: a failed or interrupted build leaves the previous site as it was.
+Everything is written into a temporary folder beside the output that replaces the old
+site in one rename at the end: a failed or interrupted build (an error, Ctrl-C,
+SIGTERM) leaves the previous site as it was, and worker processes are terminated.
+
+Builds are incremental (docs/site.md, "Incremental builds"): letters are parsed only
+when their bytes changed (records cached in ``cache_dir``), collect re-runs over every
+record, and pages whose render key did not change are hard-linked from the previous
+output into the temporary folder instead of rendered.
 """
 
 from __future__ import annotations
@@ -15,12 +20,14 @@ import shutil
 import signal
 import sys
 import time
-from concurrent.futures import Executor, ProcessPoolExecutor
-from dataclasses import dataclass, field
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, Callable, Iterator, Sequence, TypeVar
 
 from sitegen import exports, urls
+from sitegen.cache import (BuildCache, LazyLetters, LetterIndex, Manifest, Records, Slim, digest, digest_strings,
+                           folder_identity, letter_digest, parse_key, render_code_hash, sha256_file)
 from sitegen.collect import Archive, collect
 from sitegen.config import SiteConfig, load_config
 from sitegen.discover import Sources, discover
@@ -28,10 +35,12 @@ from sitegen.errors import BuildError, SitegenError
 from sitegen.markdown import Page, load_note, load_page
 from sitegen.model import Letter
 from sitegen.progress import Progress
-from sitegen.render import DEFAULT_STATIC, Renderer, make_env, render_case, render_group_pages
+from sitegen.plan import CASES_PER_INDEX, Task, case_index_paths, file_key, plan, site_key
+from sitegen.render import DEFAULT_STATIC, Renderer, make_env, render_case, render_group_pages, template_hashes
 from sitegen.write import SiteWriter
 
 T = TypeVar("T")
+R = TypeVar("R")
 CHUNK = 64
 """Letters per task sent to a worker process."""
 PARALLEL_MIN = 200
@@ -52,6 +61,12 @@ class BuildReport:
     """Stage name -> wall seconds."""
     cpu_seconds: float = 0.0
     search: dict[str, Any] | None = None
+    parsed: int = 0
+    """Letters parsed (not found in the cache)."""
+    rendered: int = 0
+    """Page tasks rendered (a procedure task is all its pages)."""
+    linked: int = 0
+    """Page tasks whose files were linked unchanged from the previous output."""
 
     @property
     def warning_count(self) -> int:
@@ -66,16 +81,23 @@ class BuildReport:
         lines.append(
             f"built {self.out_dir}: {self.letters} letters, {self.items} items, {self.pages} pages, "
             f"{self.files} files ({self.bytes / 1e6:.1f} MB), {self.warning_count} warnings "
-            f"in {len(self.warnings)} files; {stages}; total {sum(self.stages.values()):.2f}s"
+            f"in {len(self.warnings)} files; parsed {self.parsed}, rendered {self.rendered} page tasks, "
+            f"reused {self.linked}; {stages}; total {sum(self.stages.values()):.2f}s"
         )
         return "\n".join(lines)
 
 
 # -- worker processes -----------------------------------------------------------
+#
+# Workers are forked after the main process has set ``_STATE``, so they share the
+# renderer, the archive and the slim records without pickling them.  Each worker
+# writes the pages it renders straight into the temporary site and returns only
+# their sizes; parse workers return slim records, never a letter's text.
 
 _TAXONOMY: Any = None
 _TAXONOMY_FILE: object = object()
-_RENDER_STATE: dict[str, Any] = {}
+_STATE: dict[str, Any] = {}
+SKIP_SEARCH_ENV = "SITEGEN_SKIP_SEARCH"
 
 
 def _normalizer() -> tuple[Callable[..., Letter], Callable[..., Any]] | None:
@@ -87,8 +109,8 @@ def _normalizer() -> tuple[Callable[..., Letter], Callable[..., Any]] | None:
     return (fn, load) if fn and load else None
 
 
-def _parse_chunk(paths: Sequence[tuple[str, str]], taxonomy_file: str | None) -> list[Letter]:
-    """Parse (and normalise) a chunk of letters; runs in a worker process."""
+def parse_letter(path: str, source: str, taxonomy_file: str | None) -> Letter:
+    """Parse and normalise one letter (the taxonomy is loaded once per process)."""
     global _TAXONOMY, _TAXONOMY_FILE
     from sitegen.parse import parse_path
 
@@ -96,23 +118,101 @@ def _parse_chunk(paths: Sequence[tuple[str, str]], taxonomy_file: str | None) ->
     if norm is not None and _TAXONOMY_FILE != taxonomy_file:
         _TAXONOMY = norm[1](Path(taxonomy_file) if taxonomy_file else None)
         _TAXONOMY_FILE = taxonomy_file
+    letter = parse_path(Path(path), source)
+    return norm[0](letter, _TAXONOMY) if norm is not None else letter
+
+
+def make_slim(dg: str, letter: Letter, path: str) -> Slim:
+    return Slim(dg, replace(letter, text=""), exports.jsonl_line(letter), exports.csv_rows(letter), path)
+
+
+def _parse_chunk(chunk: Sequence[tuple[str, str, str]], taxonomy_file: str | None, records: str | None) -> list[Slim]:
+    """Parse a chunk of (path, source, digest); store each full record; return slim ones."""
+    store = Records(Path(records)) if records else None
     out = []
-    for path, source in paths:
-        letter = parse_path(Path(path), source)
-        if norm is not None:
-            letter = norm[0](letter, _TAXONOMY)
-        out.append(letter)
+    for path, source, dg in chunk:
+        letter = parse_letter(path, source, taxonomy_file)
+        if store is not None:
+            store.put(dg, letter)
+        out.append(make_slim(dg, letter, path))
     return out
 
 
-def _render_cases_chunk(chunk: Sequence[tuple[Letter, tuple[str, str] | None, tuple[str, str] | None]]
-                        ) -> list[tuple[str, bytes]]:
-    st = _RENDER_STATE
-    out = []
-    for letter, prev, nxt in chunk:
-        path, html = render_case(st["renderer"], letter, prev, nxt, st["titles"], st["originals"].get(letter.id))
-        out.append((path, html.encode("utf-8")))
-    return out
+def _full_letter(letter_id: str) -> Letter:
+    """The letter with its text: from memory (tests), the record store, or parsed again."""
+    st = _STATE
+    slim: Slim = st["slims"][letter_id]
+    memory = st.get("memory")
+    if memory is not None:
+        return memory[slim.digest]
+    got = st["records"].get(slim.digest)
+    if got is None:  # record file pruned or lost: the source is still there
+        got = parse_letter(slim.path, slim.letter.source, st["taxonomy"])
+        st["records"].put(slim.digest, got)
+    return got
+
+
+def _render_task(task: Task) -> list[tuple[str, str]]:
+    """Render one planned task -> [(path, html)]."""
+    st = _STATE
+    r: Renderer = st["renderer"]
+    archive: Archive = st["archive"]
+    titles: dict[str, str] = st["titles"]
+    kind, arg = task.kind, task.arg
+    if kind == "case":
+        lid, prev, nxt, orig = arg
+        return [render_case(r, _full_letter(lid), prev, nxt, titles, orig)]
+    if kind in ("procedure", "guideline"):
+        groups = archive.procedures if kind == "procedure" else archive.guidelines
+        note = st["notes"].get((kind, arg))
+        return list(render_group_pages(r, groups[arg], kind, note, st["cfg"].page_size, archive))
+    if kind == "specialty":
+        group = archive.specialties[arg]
+        ids = sorted({x.letter_id for x in group.refs})
+        by_id = st["letters_by_id"]
+        return [r.render("specialty.html", urls.specialty_url(arg), "specialties", group=group, letter_ids=ids,
+                         letters_by_id={i: by_id[i] for i in ids},
+                         description=f"IMR decisions by {group.title} reviewers")]
+    if kind == "region":
+        group = archive.regions[arg]
+        return [r.render("region.html", urls.region_url(arg), "regions", group=group, titles=titles,
+                         description=f"IMR decisions for the {group.title}")]
+    if kind == "decision":
+        group = archive.decisions[arg]
+        return [r.render("decision.html", urls.decision_url(arg), "decisions", group=group, titles=titles,
+                         description=f"{group.title} IMR decisions")]
+    common = {"archive": archive}
+    if kind == "index":
+        return [r.render(arg, task.paths[0], arg.split("_")[0], **common)]
+    if kind == "cases":
+        path = task.paths[0]
+        paths = case_index_paths(len(archive.letters))
+        chunk = archive.letters[(arg - 1) * CASES_PER_INDEX:arg * CASES_PER_INDEX]
+        return [r.render("cases_index.html", path, "cases", letters=chunk, page=arg,
+                         pages=[urls.relative(path, p) for p in paths], **common)]
+    if kind == "page":
+        page = st["pages"][arg]
+        return [r.render("page.html", urls.page_url(page.slug), "page-" + page.slug, page=page,
+                         description=page.title)]
+    if kind == "home":
+        return [r.render("index.html", urls.INDEX, "home", latest=archive.latest[: st["cfg"].latest_count], **common)]
+    if kind == "search":
+        return [r.render(arg, urls.SEARCH, "search", **common)]
+    if kind == "404":
+        return [r.render("404.html", urls.NOT_FOUND, "", **common)]
+    raise BuildError(f"unknown page kind {kind!r}")
+
+
+def _render_chunk(tasks: Sequence[Task]) -> int:
+    """Render tasks and write their pages into the temporary site; returns bytes written."""
+    root: Path = _STATE["root"]
+    n = 0
+    for task in tasks:
+        for path, html in _render_task(task):
+            data = html.encode("utf-8")
+            (root / path).write_bytes(data)
+            n += len(data)
+    return n
 
 
 def _chunks(seq: Sequence[T], size: int) -> Iterator[Sequence[T]]:
@@ -120,10 +220,42 @@ def _chunks(seq: Sequence[T], size: int) -> Iterator[Sequence[T]]:
         yield seq[i:i + size]
 
 
-def _pool(jobs: int) -> Executor:
+def _worker_init() -> None:
+    # The main process decides about interrupts: it terminates the workers.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+
+
+def _pool(jobs: int) -> ProcessPoolExecutor:
     methods = multiprocessing.get_all_start_methods()
     ctx = multiprocessing.get_context("fork" if "fork" in methods else "spawn")
-    return ProcessPoolExecutor(max_workers=jobs, mp_context=ctx)
+    return ProcessPoolExecutor(max_workers=jobs, mp_context=ctx, initializer=_worker_init)
+
+
+def _kill(pool: ProcessPoolExecutor) -> None:
+    procs = list(getattr(pool, "_processes", {}).values())
+    for p in procs:
+        if p.is_alive():
+            p.terminate()
+    pool.shutdown(wait=False, cancel_futures=True)
+    for p in procs:
+        p.join(timeout=2)
+
+
+def _map(fn: Callable[..., R], chunks: list[Any], jobs: int, *extra: Any) -> Iterator[R]:
+    """fn over chunks: in this process, or in ``jobs`` forked workers (killed on any error or signal)."""
+    if jobs <= 1 or len(chunks) < 2:
+        for c in chunks:
+            yield fn(c, *extra)
+        return
+    pool = _pool(min(jobs, len(chunks)))
+    try:
+        for got in pool.map(fn, chunks, *[[e] * len(chunks) for e in extra]):
+            yield got
+    except BaseException:
+        _kill(pool)
+        raise
+    pool.shutdown()
 
 
 def _jobs(jobs: int | None) -> int:
@@ -139,32 +271,81 @@ def letter_sources(cfg: SiteConfig, sources: Sources | None = None) -> list[tupl
     return [(str(p), p.relative_to(cfg.content_dir).as_posix()) for p in src.letters]
 
 
-def load_letters(cfg: SiteConfig, jobs: int | None, progress: Progress | None = None) -> list[Letter]:
-    """Parse and normalise every letter under CONTENT/letters, in parallel processes.
+@dataclass
+class Session:
+    """What a long-running process (``sitegen serve``) keeps between builds: the letter
+    index and the output manifest stay in memory instead of being re-read."""
 
-    The one place letters are loaded (a parse cache belongs here)."""
-    todo = letter_sources(cfg)
+    index: LetterIndex | None = None
+    manifest: Manifest | None = None
+    saved_at: float = 0.0
+    save_every: float = 10.0
+    """Seconds between writes of the letter index to disk (it is only a cache)."""
+
+
+def load_slims(cfg: SiteConfig, sources: Sources, cache: BuildCache | None, index: LetterIndex, jobs: int,
+               progress: bool, stats: dict[str, int], reuse: bool = True) -> list[Slim]:
+    """Slim records of every letter, parsing only letters whose bytes are new."""
+    todo_src = letter_sources(cfg, sources)
     tax = str(cfg.taxonomy_file) if cfg.taxonomy_file else None
-    n = _jobs(jobs)
-    if n == 1 or len(todo) < PARALLEL_MIN:
-        letters = []
-        for chunk in _chunks(todo, CHUNK):
-            letters.extend(_parse_chunk(chunk, tax))
-            if progress:
-                progress.advance(len(chunk))
-        return letters
-    size = max(8, min(CHUNK * 4, len(todo) // (n * 8) or 1))
-    letters = []
-    with _pool(n) as pool:
-        for got in pool.map(_parse_chunk, list(_chunks(todo, size)), [tax] * ((len(todo) + size - 1) // size)):
-            letters.extend(got)
-            if progress:
-                progress.advance(len(got))
-    return letters
+    files = index.files
+    seen: dict[str, tuple[int, int, str]] = {}
+    wanted: list[tuple[str, str, str]] = []
+    for path, source in todo_src:
+        st = os.stat(path)
+        old = files.get(source)
+        if old is not None and old[0] == st.st_size and old[1] == st.st_mtime_ns:
+            sha = old[2]
+        else:
+            sha = sha256_file(Path(path))
+            index.dirty = True
+        seen[source] = (st.st_size, st.st_mtime_ns, sha)
+        wanted.append((path, source, letter_digest(index.key, source, sha)))
+    if set(files) != set(seen):
+        index.dirty = True
+    index.files = seen
+    missing = [w for w in wanted if w[2] not in index.slims]
+    # Records already on disk (another output folder, or a lost index) are cheaper than a parse.
+    parse: list[tuple[str, str, str]] = []
+    if cache is not None and reuse:
+        for w in missing:
+            got = cache.records.get(w[2])
+            if got is not None:
+                index.slims[w[2]] = make_slim(w[2], got, w[0])
+            else:
+                parse.append(w)
+    else:
+        parse = missing
+    stats["parsed"] = len(parse)
+    if parse:
+        index.dirty = True
+        bar = Progress("letters", len(parse), progress)
+        records = str(cache.records.root) if cache is not None else None
+        n = jobs if len(parse) >= PARALLEL_MIN else 1
+        size = max(8, min(CHUNK * 4, len(parse) // (n * 8) or 1))
+        for got in _map(_parse_chunk, list(_chunks(parse, size)), n, tax, records):
+            for s in got:
+                index.slims[s.digest] = s
+            bar.advance(len(got))
+        bar.close()
+    live = {w[2] for w in wanted}
+    gone = [d for d in index.slims if d not in live]
+    if gone:
+        index.dirty = True
+        for d in gone:
+            del index.slims[d]
+        if cache is not None:
+            cache.records.drop(gone)
+    return [index.slims[w[2]] for w in wanted]
 
 
-def _procedure_titles(archive: Archive) -> dict[str, str]:
-    return {slug: g.title for slug, g in archive.procedures.items()}
+def load_letters(cfg: SiteConfig, jobs: int | None, progress: Progress | None = None) -> list[Letter]:
+    """Parse and normalise every letter under CONTENT/letters (full records, with text)."""
+    tax = str(cfg.taxonomy_file) if cfg.taxonomy_file else None
+    out = [parse_letter(path, source, tax) for path, source in letter_sources(cfg)]
+    if progress:
+        progress.advance(len(out))
+    return out
 
 
 def _taxonomy_titles(cfg: SiteConfig) -> dict[str, str]:
@@ -179,120 +360,36 @@ def _taxonomy_titles(cfg: SiteConfig) -> dict[str, str]:
         return {}
 
 
-def render_site(cfg: SiteConfig, archive: Archive, sources: Sources, writer: SiteWriter, jobs: int,
-                progress: bool, stages: dict[str, float]) -> int:
-    """Render every page into ``writer``; returns the number of HTML pages."""
-    t = time.perf_counter()
-    env = make_env(cfg)
-    pages = [load_page(p) for p in sources.pages]
-    r = Renderer(cfg, env, pages)
-    titles = _procedure_titles(archive)
-    originals: dict[str, str] = {}
-    for letter in archive.letters:
-        stem = Path(letter.source).stem
-        if stem in sources.originals:
-            originals[letter.id] = urls.letter_file_url(letter.id, ".pdf")
-        elif (cfg.content_dir / letter.source).is_file():
-            originals[letter.id] = urls.letter_file_url(letter.id, Path(letter.source).suffix or ".txt")
-    html_paths: list[str] = []
-
-    def put(item: tuple[str, str] | tuple[str, bytes], origin: str = "") -> None:
-        path, body = item
-        if isinstance(body, str):
-            writer.write_text(path, body, origin)
-        else:
-            writer.write_bytes(path, body, origin)
-        if path.endswith(".html"):
-            html_paths.append(path)
-
-    letters = archive.letters
-    label = lambda l: (l.id, l.case_number or l.id)  # noqa: E731
-    tasks = [(l, label(letters[i - 1]) if i else None, label(letters[i + 1]) if i + 1 < len(letters) else None)
-             for i, l in enumerate(letters)]
-    bar = Progress("pages", len(tasks), progress)
-    _RENDER_STATE.update(renderer=r, titles=titles, originals=originals)
-    if jobs > 1 and len(tasks) >= PARALLEL_MIN:
-        with _pool(jobs) as pool:
-            for got in pool.map(_render_cases_chunk, list(_chunks(tasks, CHUNK))):
-                for path, body in got:
-                    put((path, body), origin=path)
-                bar.advance(len(got))
-    else:
-        for chunk in _chunks(tasks, CHUNK):
-            for path, body in _render_cases_chunk(chunk):
-                put((path, body))
-            bar.advance(len(chunk))
-    bar.close()
-    _RENDER_STATE.clear()
-    stages["render cases"] = time.perf_counter() - t
-    t = time.perf_counter()
-
-    size = cfg.page_size
-    for slug, group in archive.procedures.items():
-        note_path = sources.procedure_notes.get(slug)
-        note = load_note(note_path) if note_path else None
-        for item in render_group_pages(r, group, "procedure", note, size, archive):
-            put(item)
-    for key, group in archive.guidelines.items():
-        note_path = sources.guideline_notes.get(key)
-        note = load_note(note_path) if note_path else None
-        for item in render_group_pages(r, group, "guideline", note, size, archive):
-            put(item)
-    for slug, group in archive.specialties.items():
-        put(r.render("specialty.html", urls.specialty_url(slug), "specialties", group=group,
-                     letter_ids=sorted({x.letter_id for x in group.refs}),
-                     letters_by_id={l.id: l for l in archive.letters if l.id in {x.letter_id for x in group.refs}},
-                     description=f"IMR decisions by {group.title} reviewers"))
-    for slug, group in archive.regions.items():
-        put(r.render("region.html", urls.region_url(slug), "regions", group=group, titles=titles,
-                     description=f"IMR decisions for the {group.title}"))
-    for key, group in archive.decisions.items():
-        if True:  # every decision gets a page (the index links all three)
-            put(r.render("decision.html", urls.decision_url(key), "decisions", group=group, titles=titles,
-                         description=f"{group.title} IMR decisions"))
-    common = {"archive": archive}
-    put(r.render("procedures_index.html", urls.PROCEDURES_INDEX, "procedures", **common))
-    put(r.render("guidelines_index.html", urls.GUIDELINES_INDEX, "guidelines", **common))
-    put(r.render("specialties_index.html", urls.SPECIALTIES_INDEX, "specialties", **common))
-    put(r.render("regions_index.html", urls.REGIONS_INDEX, "regions", **common))
-    put(r.render("decisions_index.html", urls.DECISIONS_INDEX, "decisions", **common))
-    # The letters list is paginated like everything else (no page over 1 MB).
-    case_pages = [archive.letters[i:i + 500] for i in range(0, len(archive.letters), 500)] or [[]]
-    case_paths = [urls.CASES_INDEX if n == 1 else f"cases/index-{n}.html" for n in range(1, len(case_pages) + 1)]
-    for n, chunk in enumerate(case_pages, 1):
-        path = case_paths[n - 1]
-        put(r.render("cases_index.html", path, "cases", letters=chunk, page=n,
-                     pages=[urls.relative(path, p) for p in case_paths], **common))
-    for page in pages:
-        put(r.render("page.html", urls.page_url(page.slug), "page-" + page.slug, page=page,
-                     description=page.title), origin=page.source)
-    put(r.render("index.html", urls.INDEX, "home", latest=archive.latest[: cfg.latest_count], **common))
-    search_template = "search.html"
-    try:
-        env.get_template(search_template)
-    except Exception:  # noqa: BLE001 - the search page is optional until the search module ships it
-        search_template = "search-fallback.html"
-    put(r.render(search_template, urls.SEARCH, "search", **common))
-    put(r.render("404.html", urls.NOT_FOUND, "", **common))
-    stages["render pages"] = time.perf_counter() - t
-    _RENDER_STATE["html_paths"] = html_paths
-    return len(html_paths)
-
-
-def _copy_assets(cfg: SiteConfig, sources: Sources, archive: Archive, writer: SiteWriter) -> None:
+def _copy_plan(cfg: SiteConfig, sources: Sources, archive: Archive, index: LetterIndex | None,
+               slims: dict[str, Slim]) -> list[tuple[Path, str, str]]:
+    """(source file, site path, key) of every file copied into the site."""
+    out: list[tuple[Path, str, str]] = []
     user_static = cfg.static_dir or (cfg.content_dir / "static")
-    skip: set[str] = set()
-    if user_static.is_dir():
-        skip = set(writer.copy_tree(user_static, "static/"))
-    if DEFAULT_STATIC.is_dir():
-        writer.copy_tree(DEFAULT_STATIC, "static/", skip=skip)
+    taken: set[str] = set()
+    for root in (user_static, DEFAULT_STATIC):
+        if not root.is_dir():
+            continue
+        for file in sorted(root.rglob("*")):
+            rel = file.relative_to(root).as_posix()
+            if not file.is_file() or any(part.startswith(".") for part in rel.split("/")):
+                continue
+            site_path = f"static/{rel}"
+            if site_path in taken:
+                continue
+            taken.add(site_path)
+            out.append((file, site_path, file_key(file)))
+    files = index.files if index is not None else {}
     for letter in archive.letters:
         src = cfg.content_dir / letter.source
-        if src.is_file():
-            writer.copy_file(src, urls.letter_file_url(letter.id, src.suffix or ".txt"))
+        known = files.get(letter.source)
+        if known is not None:
+            out.append((src, urls.letter_file_url(letter.id, src.suffix or ".txt"), digest("letter", known[2])))
+        elif src.is_file():
+            out.append((src, urls.letter_file_url(letter.id, src.suffix or ".txt"), file_key(src)))
         pdf = sources.originals.get(Path(letter.source).stem)
         if pdf is not None:
-            writer.copy_file(pdf, urls.letter_file_url(letter.id, ".pdf"))
+            out.append((pdf, urls.letter_file_url(letter.id, ".pdf"), file_key(pdf)))
+    return out
 
 
 def _search(letters: Sequence[Letter], site: Path, cfg: SiteConfig) -> dict[str, Any] | None:
@@ -304,6 +401,11 @@ def _search(letters: Sequence[Letter], site: Path, cfg: SiteConfig) -> dict[str,
     if fn is None:
         return None
     return dict(fn(letters, site, cfg.search_index_dir))
+
+
+def _update_search(changed: Sequence[Letter], removed: Sequence[str], site: Path, cfg: SiteConfig) -> dict[str, Any] | None:
+    mod = importlib.import_module("sitegen.search")
+    return dict(mod.update_indexes(changed, removed, site, cfg.search_index_dir))
 
 
 def _remove_stale(out: Path) -> None:
@@ -329,11 +431,24 @@ def _swap(tmp: Path, out: Path) -> None:
         shutil.rmtree(old, ignore_errors=True)
 
 
-def build_site(cfg: SiteConfig, *, strict: bool = False, jobs: int | None = None,
-               progress: bool = False, letters: Sequence[Letter] | None = None) -> BuildReport:
-    """Build the whole site into a temporary folder, then swap it in atomically.
+def _search_enabled(search: bool | None) -> bool:
+    if search is not None:
+        return search
+    return os.environ.get(SKIP_SEARCH_ENV, "") in ("", "0")
 
-    ``letters`` (for tests and tools) skips loading: those records are rendered instead."""
+
+def build_site(cfg: SiteConfig, *, strict: bool = False, jobs: int | None = None,
+               progress: bool = False, letters: Sequence[Letter] | None = None,
+               incremental: bool = True, search: bool | None = None,
+               session: Session | None = None) -> BuildReport:
+    """Build the site into a temporary folder, then swap it in atomically.
+
+    With ``incremental`` (the default) letters are parsed only when their bytes changed
+    (records cached in ``cfg.cache_dir``), and pages whose inputs did not change are
+    hard-linked from the previous output instead of rendered.  ``letters`` (for tests and
+    tools) skips loading and caching: those records are rendered instead.  ``search``:
+    build the search indexes (default: yes, unless SITEGEN_SKIP_SEARCH=1).  ``session``
+    keeps the cache in memory between builds of one process (serve)."""
     wall0, cpu0 = time.perf_counter(), time.process_time()
     report = BuildReport(out_dir=cfg.out_dir)
     if not cfg.content_dir.is_dir():
@@ -346,50 +461,208 @@ def build_site(cfg: SiteConfig, *, strict: bool = False, jobs: int | None = None
     previous = signal.getsignal(signal.SIGTERM) if _main_thread() else None
     if previous is not None:
         signal.signal(signal.SIGTERM, _raise_interrupt)
+    # A clean build (incremental=False) still fills the cache; it only ignores what is there.
+    cache = BuildCache(cfg.cache_dir, cfg.content_dir, cfg.out_dir) if letters is None else None
     try:
         tmp.mkdir()
         stages = report.stages
         t = time.perf_counter()
         sources = discover(cfg.content_dir)
+        pkey = parse_key(cfg.taxonomy_file)
+        memory: dict[str, Letter] | None = None
         if letters is None:
-            bar = Progress("letters", len(sources.letters), progress)
-            letters = load_letters(cfg, n, bar)
-            bar.close()
+            if not incremental:
+                index = LetterIndex(pkey)
+            elif session is not None and session.index is not None and session.index.key == pkey:
+                index = session.index
+            else:
+                index = cache.load_index(pkey) if cache is not None else LetterIndex(pkey)
+            stats: dict[str, int] = {}
+            slim_list = load_slims(cfg, sources, cache, index, n, progress, stats, reuse=incremental)
+            report.parsed = stats.get("parsed", 0)
+            if cache is not None and index.dirty and (
+                    session is None or time.monotonic() - session.saved_at > session.save_every):
+                cache.save_index(index)
+                if session is not None:
+                    session.saved_at = time.monotonic()
+            if session is not None:
+                session.index = index
+        else:
+            index = None
+            memory = {}
+            slim_list = []
+            for i, l in enumerate(letters):
+                dg = f"mem-{i}"
+                memory[dg] = l
+                slim_list.append(make_slim(dg, l, str(cfg.content_dir / l.source)))
+            report.parsed = len(letters)
         stages["parse"] = time.perf_counter() - t
         t = time.perf_counter()
-        archive = collect(letters, _taxonomy_titles(cfg))
+        tax_titles = _taxonomy_titles(cfg)
+        archive = collect([s.letter for s in slim_list], tax_titles)
+        slims = {s.letter.id: s for s in slim_list}
         stages["collect"] = time.perf_counter() - t
-        report.letters, report.items = len(letters), archive.item_count
+        report.letters, report.items = len(slim_list), archive.item_count
         report.warnings = {l.source: l.warnings for l in archive.letters if l.warnings}
         if strict and report.warnings:
             first = "\n".join(f"  {s}: {w[0]}" for s, w in sorted(report.warnings.items())[:10])
             raise BuildError(f"--strict: {report.warning_count} warnings in {len(report.warnings)} letters:\n{first}")
         writer = SiteWriter(tmp)
-        report.pages = render_site(cfg, archive, sources, writer, n, progress, stages)
-        html_paths = _RENDER_STATE.pop("html_paths", [])
+        if not incremental or cache is None:
+            old = Manifest()
+        elif session is not None and session.manifest is not None and \
+                session.manifest.identity == folder_identity(cfg.out_dir):
+            old = session.manifest
+        else:
+            old = cache.load_manifest(cfg.out_dir)
+        new = Manifest()
+        report.pages = _render(cfg, archive, sources, slims, memory, pkey, writer, n, progress, stages,
+                               cache, old, new, report)
         t = time.perf_counter()
-        for item in (exports.cases_jsonl(archive.letters), exports.items_csv(archive.letters),
-                     exports.sitemap(cfg, [p for p in html_paths if p != urls.NOT_FOUND]),
+        html_paths = [p for p in writer.written if p.endswith(".html")]
+        everything = digest_strings(f"{l.id}\t{slims[l.id].digest}" for l in archive.letters)
+        big = ((exports.CASES_JSONL, lambda: "".join(slims[l.id].jsonl for l in archive.letters)),
+               (exports.ITEMS_CSV, lambda: exports.csv_header() + "".join(slims[l.id].csv for l in archive.letters)))
+        for path, make in big:
+            key = digest(render_code_hash(), path, everything)
+            new.pages[path] = key
+            if not (old.pages.get(path) == key and writer.link(cfg.out_dir, path)):
+                writer.write_text(path, make())
+        for item in (exports.sitemap(cfg, [p for p in html_paths if p != urls.NOT_FOUND]),
                      exports.robots(cfg), exports.atom_feed(cfg, archive)):
             writer.write_text(*item)
-        _copy_assets(cfg, sources, archive, writer)
+        for src, path, key in _copy_plan(cfg, sources, archive, index, slims):
+            new.pages[path] = key
+            if not (old.pages.get(path) == key and writer.link(cfg.out_dir, path)):
+                writer.copy_file(src, path)
         stages["exports"] = time.perf_counter() - t
         t = time.perf_counter()
-        report.search = _search(archive.letters, tmp, cfg)
+        if _search_enabled(search):
+            report.search = _run_search(cfg, archive, slims, memory, cache, old, new, tmp, pkey, report)
         stages["search"] = time.perf_counter() - t
-        report.files = sum(1 for p in tmp.rglob("*") if p.is_file())
+        report.files = len(writer.written) + int((report.search or {}).get("files", 0) or 0)
         report.bytes = writer.bytes_written
+        if cache is not None:
+            cache.forget_manifest()  # the output is about to change: no manifest until it is recorded
         _swap(tmp, cfg.out_dir)
+        new.identity = folder_identity(cfg.out_dir)
+        if cache is not None:
+            cache.save_manifest(new)
+        if session is not None:
+            session.manifest = new
     except OSError as err:
         raise BuildError(f"{getattr(err, 'filename', None) or cfg.out_dir}: {err.strerror or err}") from None
     finally:
+        _STATE.clear()
         shutil.rmtree(tmp, ignore_errors=True)
         if previous is not None:
             signal.signal(signal.SIGTERM, previous)
     report.cpu_seconds = time.process_time() - cpu0
-    report.stages.setdefault("total", time.perf_counter() - wall0)
-    report.stages.pop("total")
     return report
+
+
+def _render(cfg: SiteConfig, archive: Archive, sources: Sources, slims: dict[str, Slim],
+            memory: dict[str, Letter] | None, pkey: str, writer: SiteWriter, jobs: int, progress: bool,
+            stages: dict[str, float], cache: BuildCache | None, old: Manifest, new: Manifest,
+            report: BuildReport) -> int:
+    """Plan every page; link the unchanged ones from the previous output, render the rest."""
+    t = time.perf_counter()
+    env = make_env(cfg)
+    pages = [load_page(p) for p in sources.pages]
+    r = Renderer(cfg, env, pages)
+    titles = {slug: g.title for slug, g in archive.procedures.items()}
+    originals: dict[str, str] = {}
+    for letter in archive.letters:
+        stem = Path(letter.source).stem
+        if stem in sources.originals:
+            originals[letter.id] = urls.letter_file_url(letter.id, ".pdf")
+        elif (cfg.content_dir / letter.source).is_file():
+            originals[letter.id] = urls.letter_file_url(letter.id, Path(letter.source).suffix or ".txt")
+    notes: dict[tuple[str, str], str] = {}
+    for kind, found in (("procedure", sources.procedure_notes), ("guideline", sources.guideline_notes)):
+        groups = archive.procedures if kind == "procedure" else archive.guidelines
+        for key, path in found.items():
+            if key in groups:
+                notes[(kind, key)] = load_note(path)
+    search_template = "search.html"
+    try:
+        env.get_template(search_template)
+    except Exception:  # noqa: BLE001 - the search page is optional until the search module ships it
+        search_template = "search-fallback.html"
+    tmpl = template_hashes(env)
+    skey = site_key(cfg, pages, pkey)
+    tasks = plan(cfg, archive, slims, pages, notes, originals, titles, tmpl, skey, search_template)
+    todo: list[Task] = []
+    linked = 0
+    for task in tasks:
+        for path in task.paths:
+            new.pages[path] = task.key
+        if all(old.pages.get(p) == task.key for p in task.paths):
+            done = []
+            for p in task.paths:
+                if writer.link(cfg.out_dir, p, task.origin or p):
+                    done.append(p)
+                else:
+                    break
+            if len(done) == len(task.paths):
+                linked += 1
+                continue
+            for p in done:
+                writer.release(p)
+                (writer.root / p).unlink(missing_ok=True)
+        for p in task.paths:
+            writer.claim(p, task.origin or p)
+        todo.append(task)
+    report.rendered = len(todo)
+    report.linked = linked
+    stages["plan"] = time.perf_counter() - t
+    t = time.perf_counter()
+    _STATE.update(renderer=r, archive=archive, titles=titles, slims=slims, memory=memory, cfg=cfg,
+                  records=cache.records if cache is not None else None,
+                  taxonomy=str(cfg.taxonomy_file) if cfg.taxonomy_file else None,
+                  notes=notes, pages={p.slug: p for p in pages}, root=writer.root,
+                  letters_by_id={l.id: l for l in archive.letters})
+    cases = [x for x in todo if x.kind == "case"]
+    rest = [x for x in todo if x.kind != "case"]
+    bar = Progress("pages", len(todo), progress)
+    # Group pages first (the largest tasks), then cases in chunks, so both workers stay busy.
+    chunks = [[x] for x in rest] + [list(c) for c in _chunks(cases, CHUNK)]
+    n = jobs if len(cases) + 20 * len(rest) >= PARALLEL_MIN else 1
+    for got in _map(_render_chunk, chunks, n):
+        writer.bytes_written += got
+        bar.advance(1)
+    bar.close()
+    stages["render"] = time.perf_counter() - t
+    return sum(1 for p in writer.written if p.endswith(".html"))
+
+
+def _run_search(cfg: SiteConfig, archive: Archive, slims: dict[str, Slim], memory: dict[str, Letter] | None,
+                cache: BuildCache | None, old: Manifest, new: Manifest, tmp: Path, pkey: str,
+                report: BuildReport) -> dict[str, Any] | None:
+    """Update the search indexes for the letters that changed, or build them from scratch."""
+    def full(slim: Slim) -> Letter:
+        if memory is not None:
+            return memory[slim.digest]
+        got = cache.records.get(slim.digest) if cache is not None else None
+        return got if got is not None else parse_letter(slim.path, slim.letter.source,
+                                                        str(cfg.taxonomy_file) if cfg.taxonomy_file else None)
+
+    ordered = [slims[l.id] for l in archive.letters]
+    skey = digest(render_code_hash(), pkey)
+    now = {s.letter.id: s.digest for s in ordered}
+    new.search_key = skey
+    new.search_letters = now
+    old_search = cfg.out_dir / "search"
+    if cache is not None and old.search_key == skey and old_search.is_dir() and cfg.search_index_dir.is_dir():
+        changed = [slims[i] for i, d in now.items() if old.search_letters.get(i) != d]
+        removed = sorted(i for i in old.search_letters if i not in now)
+        if len(changed) + len(removed) <= max(50, len(now) // 4):
+            shutil.copytree(old_search, tmp / "search")
+            try:
+                return _update_search([full(s) for s in changed], removed, tmp, cfg)
+            except SitegenError:
+                shutil.rmtree(tmp / "search", ignore_errors=True)
+    return _search(LazyLetters(ordered, full), tmp, cfg)
 
 
 def _main_thread() -> bool:

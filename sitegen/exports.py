@@ -20,33 +20,47 @@ ITEM_COLUMNS = ("letter_id", "case_number", "item_index", "request", "decision",
                 "guidelines", "reviewer_specialty", "patient_age", "patient_sex", "date_of_injury", "url")
 
 
-def cases_jsonl(letters: Sequence[Letter]) -> tuple[str, str]:
+def jsonl_line(letter: Letter) -> str:
+    """One letter's line of data/cases.jsonl (with its newline)."""
+    rec = letter.to_record()
+    rec["url"] = urls.case_url(letter.id)
+    return json.dumps(rec, ensure_ascii=False, sort_keys=True) + "\n"
+
+
+def csv_rows(letter: Letter) -> str:
+    """One letter's rows of data/items.csv (no header)."""
     out = io.StringIO()
-    for letter in letters:
-        rec = letter.to_record()
-        rec["url"] = urls.case_url(letter.id)
-        out.write(json.dumps(rec, ensure_ascii=False, sort_keys=True))
-        out.write("\n")
-    return "data/cases.jsonl", out.getvalue()
+    w = csv.writer(out, lineterminator="\n")
+    for i, it in enumerate(letter.items):
+        cites = it.guidelines.reviewer
+        w.writerow([
+            letter.id, letter.case_number or "", i, it.request, it.decision or "", it.procedure or "",
+            it.category or "", it.body_region or "", it.laterality or "", it.drug or "", it.strength or "",
+            "" if it.quantity is None else it.quantity, "" if it.visits is None else it.visits,
+            ";".join(k for c in cites if (k := guideline_key(c))),
+            ";".join(guideline_title(c) for c in cites if c.source != "none"),
+            "; ".join(letter.reviewer.specialties), "" if letter.patient.age is None else letter.patient.age,
+            letter.patient.sex or "", letter.date_of_injury or "", urls.case_url(letter.id),
+        ])
+    return out.getvalue()
+
+
+def csv_header() -> str:
+    out = io.StringIO()
+    csv.writer(out, lineterminator="\n").writerow(ITEM_COLUMNS)
+    return out.getvalue()
+
+
+CASES_JSONL = "data/cases.jsonl"
+ITEMS_CSV = "data/items.csv"
+
+
+def cases_jsonl(letters: Sequence[Letter]) -> tuple[str, str]:
+    return CASES_JSONL, "".join(jsonl_line(l) for l in letters)
 
 
 def items_csv(letters: Sequence[Letter]) -> tuple[str, str]:
-    out = io.StringIO()
-    w = csv.writer(out, lineterminator="\n")
-    w.writerow(ITEM_COLUMNS)
-    for letter in letters:
-        for i, it in enumerate(letter.items):
-            cites = it.guidelines.reviewer
-            w.writerow([
-                letter.id, letter.case_number or "", i, it.request, it.decision or "", it.procedure or "",
-                it.category or "", it.body_region or "", it.laterality or "", it.drug or "", it.strength or "",
-                "" if it.quantity is None else it.quantity, "" if it.visits is None else it.visits,
-                ";".join(k for c in cites if (k := guideline_key(c))),
-                ";".join(guideline_title(c) for c in cites if c.source != "none"),
-                "; ".join(letter.reviewer.specialties), "" if letter.patient.age is None else letter.patient.age,
-                letter.patient.sex or "", letter.date_of_injury or "", urls.case_url(letter.id),
-            ])
-    return "data/items.csv", out.getvalue()
+    return ITEMS_CSV, csv_header() + "".join(csv_rows(l) for l in letters)
 
 
 def sitemap(cfg: SiteConfig, paths: Iterable[str]) -> tuple[str, str]:

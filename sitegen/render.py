@@ -232,3 +232,55 @@ def render_group_pages(r: Renderer, group: Group, kind: str, note: str | None, s
             by_specialty=group.counter("specialty"),
             description=f"{group.title}: {len(group.refs)} IMR decisions",
         )
+
+
+# -- what a page depends on ------------------------------------------------------
+
+
+def template_hashes(env: jinja2.Environment) -> dict[str, str]:
+    """Template name -> hash of its source and of every template it extends, includes or
+    imports (transitively).  A template whose references cannot be resolved statically
+    depends on every template."""
+    import hashlib
+
+    from jinja2 import meta
+
+    names = sorted(env.list_templates(filter_func=lambda n: not n.startswith(".")))
+    sources: dict[str, str] = {}
+    refs: dict[str, set[str] | None] = {}
+    for name in names:
+        try:
+            source = env.loader.get_source(env, name)[0]  # type: ignore[union-attr]
+        except jinja2.TemplateNotFound:
+            continue
+        sources[name] = source
+        try:
+            found = set(meta.find_referenced_templates(env.parse(source)))
+        except jinja2.TemplateSyntaxError:
+            found = set()  # the render reports the error; the hash only has to change with the source
+        refs[name] = None if None in found else {str(f) for f in found}  # type: ignore[comparison-overlap]
+    everything = hashlib.sha256("".join(f"{n}\0{s}\0" for n, s in sorted(sources.items())).encode()).hexdigest()
+    out: dict[str, str] = {}
+    for name in sources:
+        seen: set[str] = set()
+        todo = [name]
+        dynamic = False
+        while todo:
+            n = todo.pop()
+            if n in seen or n not in sources:
+                seen.add(n)
+                continue
+            seen.add(n)
+            r = refs.get(n)
+            if r is None:
+                dynamic = True
+                break
+            todo.extend(r)
+        if dynamic:
+            out[name] = everything
+            continue
+        h = hashlib.sha256()
+        for n in sorted(seen):
+            h.update(f"{n}\0{sources.get(n, '<missing>')}\0".encode())
+        out[name] = h.hexdigest()[:32]
+    return out

@@ -1,7 +1,12 @@
-"""The only module that writes site files: refuses two writes of one path."""
+"""The only module that claims site paths: refuses two outputs for one path.
+
+Worker processes write the pages the main process claimed for them (the claim makes
+the folder); unchanged files of an incremental build are hard-linked from the previous
+output, so they cost no copy and the previous output is never modified."""
 
 from __future__ import annotations
 
+import os
 import shutil
 from pathlib import Path
 
@@ -16,6 +21,24 @@ class SiteWriter:
         self.written: dict[str, str] = {}
         """site path -> what produced it (for the duplicate-path error)."""
         self.bytes_written = 0
+        self._dirs: set[Path] = set()
+
+    def claim(self, path: str, origin: str = "") -> Path:
+        """Reserve ``path`` (for a worker process to write); returns its file."""
+        return self._claim(path, origin or path)
+
+    def link(self, old_root: Path, path: str, origin: str = "") -> bool:
+        """Hard-link ``old_root/path`` (the previous output) into the site; False if impossible."""
+        target = self._claim(path, origin or path)
+        try:
+            os.link(old_root / path, target)
+        except OSError:
+            del self.written[path]
+            return False
+        return True
+
+    def release(self, path: str) -> None:
+        self.written.pop(path, None)
 
     def _claim(self, path: str, origin: str) -> Path:
         if path.startswith("/") or ".." in path.split("/"):
@@ -24,7 +47,9 @@ class SiteWriter:
             raise BuildError(f"two outputs for {path}: {self.written[path]} and {origin}")
         self.written[path] = origin
         target = self.root / path
-        target.parent.mkdir(parents=True, exist_ok=True)
+        if target.parent not in self._dirs:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            self._dirs.add(target.parent)
         return target
 
     def write_text(self, path: str, text: str, origin: str = "") -> None:

@@ -1,0 +1,234 @@
+"""The persistent build cache (in ``cfg.cache_dir/build``).
+
+Three things live there:
+
+- **records**: one pickle per parsed letter, ``records/<dd>/<digest>.pickle``, holding the
+  normalised :class:`Letter` with its text.  ``digest`` hashes the parse key (sitegen
+  version, the parser/normaliser code, the taxonomy), the letter's source path and the
+  sha256 of its bytes, so a record is valid for exactly one input.
+- **the letter index** of a content folder: source -> (size, mtime_ns, sha256) so unchanged
+  files are not re-hashed, and digest -> :class:`Slim` (the letter without its text, plus
+  its lines of the open-data exports) so a build never re-reads unchanged records.
+- **the output manifest** of an output folder: site path -> render key of every file the
+  last build wrote, the letter digests the search index holds, and the folder's identity.
+
+Everything here is a cache: a missing, corrupt or foreign file only costs speed.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import pickle
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+from typing import Any, Iterable, Iterator, Sequence
+
+from sitegen import __version__
+from sitegen.model import Letter
+
+FORMAT = 1
+PACKAGE = Path(__file__).resolve().parent
+#: Code a parse record depends on (relative to the package); everything else only renders.
+PARSE_CODE = ("parse", "normalize", "data", "read.py", "clean.py", "model.py", "__init__.py")
+
+
+def sha256_file(path: Path) -> str:
+    h = hashlib.sha256()
+    with path.open("rb") as fh:
+        for block in iter(lambda: fh.read(1 << 20), b""):
+            h.update(block)
+    return h.hexdigest()
+
+
+def digest(*parts: object) -> str:
+    """sha256 of the parts' reprs, as a short hex key."""
+    h = hashlib.sha256()
+    for p in parts:
+        h.update(repr(p).encode("utf-8", "surrogatepass"))
+        h.update(b"\x00")
+    return h.hexdigest()[:32]
+
+
+def digest_strings(items: Iterable[str]) -> str:
+    """Order-sensitive hash of many strings (letter digests, paths)."""
+    h = hashlib.sha256()
+    for s in items:
+        h.update(s.encode("utf-8", "surrogatepass"))
+        h.update(b"\n")
+    return h.hexdigest()[:32]
+
+
+def _tree_files(root: Path) -> list[Path]:
+    if root.is_file():
+        return [root]
+    return sorted(p for p in root.rglob("*") if p.is_file() and "__pycache__" not in p.parts
+                  and p.suffix not in (".pyc", ".pyo"))
+
+
+@lru_cache(maxsize=None)
+def _code_hash(names: tuple[str, ...]) -> str:
+    h = hashlib.sha256(__version__.encode())
+    for name in names:
+        for p in _tree_files(PACKAGE / name):
+            h.update(p.relative_to(PACKAGE).as_posix().encode())
+            h.update(p.read_bytes())
+    return h.hexdigest()[:32]
+
+
+def parse_code_hash() -> str:
+    """Hash of the sitegen version and the parser/normaliser code and data."""
+    return _code_hash(PARSE_CODE)
+
+
+def render_code_hash() -> str:
+    """Hash of the sitegen version and the whole package (every file may shape output)."""
+    return _code_hash(tuple(sorted(p.name for p in PACKAGE.iterdir() if p.name != "__pycache__")))
+
+
+def parse_key(taxonomy_file: Path | None) -> str:
+    tax = taxonomy_file.read_bytes() if taxonomy_file and taxonomy_file.is_file() else b""
+    return digest(FORMAT, parse_code_hash(), str(taxonomy_file or ""), hashlib.sha256(tax).hexdigest())
+
+
+def letter_digest(key: str, source: str, sha: str) -> str:
+    return digest(key, source, sha)
+
+
+@dataclass(frozen=True)
+class Slim:
+    """What the main process keeps of a letter: everything but its text."""
+
+    digest: str
+    letter: Letter
+    """The letter with ``text=""``."""
+    jsonl: str
+    """Its line of data/cases.jsonl (with the trailing newline)."""
+    csv: str
+    """Its rows of data/items.csv."""
+    path: str
+    """The letter file (absolute), to re-parse when its record file is gone."""
+
+
+def _read_pickle(path: Path) -> Any:
+    try:
+        with path.open("rb") as fh:
+            return pickle.load(fh)
+    except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError, IndexError, TypeError, ValueError):
+        return None
+
+
+def write_pickle(path: Path, obj: Any) -> None:
+    """Write atomically (temp file + rename), so a killed build never leaves half a file."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    with tmp.open("wb") as fh:
+        pickle.dump(obj, fh, protocol=pickle.HIGHEST_PROTOCOL)
+    os.replace(tmp, path)
+
+
+class Records:
+    """Full letter records, one file per digest."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = root
+
+    def path(self, dg: str) -> Path:
+        return self.root / dg[:2] / f"{dg}.pickle"
+
+    def put(self, dg: str, letter: Letter) -> None:
+        write_pickle(self.path(dg), letter)
+
+    def get(self, dg: str) -> Letter | None:
+        got = _read_pickle(self.path(dg))
+        return got if isinstance(got, Letter) else None
+
+    def drop(self, digests: Iterable[str]) -> None:
+        for dg in digests:
+            self.path(dg).unlink(missing_ok=True)
+
+
+@dataclass
+class LetterIndex:
+    """source -> (size, mtime_ns, sha) and digest -> Slim, for one content folder."""
+
+    key: str
+    files: dict[str, tuple[int, int, str]] = field(default_factory=dict)
+    slims: dict[str, Slim] = field(default_factory=dict)
+    dirty: bool = False
+
+
+@dataclass
+class Manifest:
+    """What the last build put into one output folder."""
+
+    identity: tuple[int, int] | None = None
+    """(st_dev, st_ino) of the output folder right after the swap."""
+    pages: dict[str, str] = field(default_factory=dict)
+    """site path -> render key."""
+    search_key: str | None = None
+    search_letters: dict[str, str] = field(default_factory=dict)
+    """letter id -> digest, as the search indexes hold them."""
+
+
+class BuildCache:
+    """The cache for one (content folder, output folder) pair."""
+
+    def __init__(self, cache_dir: Path, content_dir: Path, out_dir: Path) -> None:
+        self.root = cache_dir / "build"
+        self.records = Records(self.root / "records")
+        self.index_file = self.root / f"letters-{digest(str(content_dir))[:16]}.pickle"
+        self.manifest_file = self.root / f"output-{digest(str(out_dir))[:16]}.pickle"
+
+    def load_index(self, key: str) -> LetterIndex:
+        got = _read_pickle(self.index_file)
+        if isinstance(got, dict) and got.get("format") == FORMAT and got.get("key") == key:
+            return LetterIndex(key, got["files"], got["slims"])
+        return LetterIndex(key)
+
+    def save_index(self, index: LetterIndex) -> None:
+        write_pickle(self.index_file, {"format": FORMAT, "key": index.key, "files": index.files,
+                                       "slims": index.slims})
+        index.dirty = False
+
+    def load_manifest(self, out_dir: Path) -> Manifest:
+        got = _read_pickle(self.manifest_file)
+        if not (isinstance(got, dict) and got.get("format") == FORMAT and isinstance(got.get("manifest"), Manifest)):
+            return Manifest()
+        m: Manifest = got["manifest"]
+        return m if m.identity is not None and m.identity == folder_identity(out_dir) else Manifest()
+
+    def save_manifest(self, manifest: Manifest) -> None:
+        write_pickle(self.manifest_file, {"format": FORMAT, "manifest": manifest})
+
+    def forget_manifest(self) -> None:
+        self.manifest_file.unlink(missing_ok=True)
+
+
+def folder_identity(path: Path) -> tuple[int, int] | None:
+    try:
+        st = path.stat()
+    except OSError:
+        return None
+    return (st.st_dev, st.st_ino)
+
+
+class LazyLetters(Sequence[Letter]):
+    """Full letters loaded from the record store one at a time (for the search indexer)."""
+
+    def __init__(self, slims: Sequence[Slim], load: Any) -> None:
+        self._slims = slims
+        self._load = load
+
+    def __len__(self) -> int:
+        return len(self._slims)
+
+    def __getitem__(self, i: Any) -> Any:
+        if isinstance(i, slice):
+            return [self._load(s) for s in self._slims[i]]
+        return self._load(self._slims[i])
+
+    def __iter__(self) -> Iterator[Letter]:
+        for s in self._slims:
+            yield self._load(s)
