@@ -173,10 +173,20 @@ def _align(truth_items: list[dict[str, Any]], got_items: list[dict[str, Any]]) -
     return out
 
 
+_ITEM_FIELDS = ("body_region", "laterality", "drug", "strength", "quantity", "visits")
+
+
+def _cite_key(c: dict[str, Any]) -> tuple[Any, ...]:
+    if c.get("source") in ("other", "none"):
+        return (c.get("source"),)
+    return tuple(c.get(k) for k in ("source", "document", "chapter", "topic", "pages"))
+
+
 def compare(truth: Iterable[dict[str, Any]], records: dict[str, dict[str, Any]], keep: int = 3) -> list[Metric]:
     names = ["letter found", "format", "items exact (count and request text)", "case number", "age", "sex",
              "date of injury", "reviewer specialties", "reviewer licensed in", "item decision",
-             "item reviewer citation sources", "item procedure slug", "item category"]
+             "item reviewer citation sources", "item procedure slug", "item category"] + [f"item {f}" for f in _ITEM_FIELDS] \
+        + ["item associated", "item reviewer citations in full"]
     m = {n: Metric(n) for n in names}
     for t in truth:
         lid = t["id"]
@@ -204,9 +214,17 @@ def compare(truth: Iterable[dict[str, Any]], records: dict[str, dict[str, Any]],
         for ti, gi in zip(t["items"], _align(t["items"], got_items)):
             where = f"{lid} [{ti['request']}]"
             if gi is None:
-                for name in ("item decision", "item reviewer citation sources", "item procedure slug", "item category"):
+                for name in names[9:]:
                     m[name].add(False, lambda: f"{where}: item not found", keep)
                 continue
+            for f in _ITEM_FIELDS:
+                m[f"item {f}"].add(ti[f] == gi.get(f), lambda: f"{where}: {f} want {ti[f]!r}, got {gi.get(f)!r}", keep)
+            got_assoc = gi.get("associated_with") is not None
+            m["item associated"].add(ti["associated"] == got_assoc,
+                                     lambda: f"{where}: want associated={ti['associated']}, got {got_assoc}", keep)
+            want_c = [_cite_key(c) for c in ti["reviewer_citations"]]
+            got_c = [_cite_key(c) for c in ((gi.get("guidelines") or {}).get("reviewer") or [])]
+            m["item reviewer citations in full"].add(want_c == got_c, lambda: f"{where}: want {want_c}, got {got_c}", keep)
             m["item decision"].add(ti["decision"] == gi.get("decision"),
                                    lambda: f"{where}: want {ti['decision']!r}, got {gi.get('decision')!r}", keep)
             want_src = sorted(c["source"] for c in ti["reviewer_citations"])

@@ -152,11 +152,11 @@ PROCEDURES: tuple[Procedure, ...] = (
     Procedure("hardware-removal-lumbar", "surgery", "lumbar spine", (
         "Hardware removal at {llev}", "Removal of lumbar hardware {llev}", "Lumbar spinal hardware removal"),
         (("odg", "Low Back", "Hardware removal"),), 0.5),
-    Procedure("vertebroplasty", "surgery", "thoracic spine", (
-        "Percutaneous Vertebroplasty under Fluoroscope", "Vertebroplasty T7", "Percutaneous vertebroplasty"),
+    Procedure("vertebroplasty", "surgery", None, (
+        "Percutaneous Vertebroplasty under Fluoroscope", "Vertebroplasty", "Percutaneous vertebroplasty"),
         (("odg", "Low Back", "Vertebroplasty"),), 0.3),
-    Procedure("kyphoplasty", "surgery", "lumbar spine", (
-        "Kyphoplasty L2", "Balloon kyphoplasty", "Percutaneous kyphoplasty"), (("odg", "Low Back", "Kyphoplasty"),), 0.3),
+    Procedure("kyphoplasty", "surgery", None, (
+        "Kyphoplasty", "Balloon kyphoplasty", "Percutaneous kyphoplasty"), (("odg", "Low Back", "Kyphoplasty"),), 0.3),
     Procedure("shoulder-arthroscopy-subacromial-decompression", "surgery", "shoulder", (
         "{Side} shoulder arthroscopy with subacromial decompression", "Arthroscopic subacromial decompression {side} shoulder",
         "{Side} shoulder arthroscopy, subacromial decompression and distal clavicle excision"),

@@ -149,12 +149,39 @@ def _fill(rng: random.Random, template: str) -> tuple[str, dict[str, Any]]:
     return template, extra
 
 
+_REGION_WORDS = (("lumbar", "lumbar spine"), ("low back", "lumbar spine"), ("cervical", "cervical spine"),
+                 ("neck", "cervical spine"), ("shoulder", "shoulder"), ("elbow", "elbow"), ("wrist", "wrist/hand"),
+                 ("hand", "wrist/hand"), ("knee", "knee"))
+_BILATERAL = re.compile(r"\b(?:bilateral|BUE|BLE)\b", re.I)
+_VISITS = (
+    (re.compile(r"\b(\d+)\s*x\s*(\d+)\b"), lambda m: int(m.group(1)) * int(m.group(2))),
+    (re.compile(r"\bx\s*(\d+)\s*(?:visits|sessions)\b"), lambda m: int(m.group(1))),
+    (re.compile(r"\b(\d+)\s*(?:full-day )?(?:visits|sessions)\b"), lambda m: int(m.group(1))),
+)
+
+
+def _visits_in(text: str) -> int | None:
+    """Visit count a hard-coded phrasing states ("x 12 visits", "3 x 4")."""
+    for pattern, value in _VISITS:
+        m = pattern.search(text)
+        if m:
+            return value(m)
+    return None
+
+
 def _proc_item(rng: random.Random, proc: cat.Procedure, phrasing: str | None = None) -> GenItem:
     text, extra = _fill(rng, phrasing or rng.choice(proc.phrasings))
     if rng.random() < 0.04 and "Retro" not in text:
         text = "Retrospective " + text[0].lower() + text[1:] if not text[:3].isupper() else "Retrospective " + text
-    return GenItem(text, "upheld", proc.slug, proc.category, proc.body_region, extra.get("laterality"),
-                   visits=extra.get("visits"))
+    region = proc.body_region
+    if region is None and proc.category in ("therapy", "injection", "dme", "program"):
+        low = text.lower()
+        region = next((r for word, r in _REGION_WORDS if word in low), None)
+    laterality = extra.get("laterality") or ("bilateral" if _BILATERAL.search(text) else None)
+    visits = extra.get("visits")
+    if visits is None and proc.category in ("therapy", "program", "evaluation"):
+        visits = _visits_in(text)
+    return GenItem(text, "upheld", proc.slug, proc.category, region, laterality, visits=visits)
 
 
 def _drug_item(rng: random.Random, drug: cat.Drug) -> GenItem:
