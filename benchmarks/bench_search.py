@@ -105,7 +105,9 @@ def measure(page: Any, url: str, setup_js: str, query_js: str, args: dict[str, A
     page.on("requestfinished", lambda r: log.append(r))
     page.goto(url)
     page.wait_for_function(setup_js)
+    page.wait_for_load_state("networkidle")
     start_bytes = sum(_size(r) for r in log)
+    own = sum(_size(r) for r in log if "/search/" in r.url or "search.css" in r.url or "/pagefind/" in r.url)
     mark = len(log)
     t0 = time.perf_counter()
     res = page.evaluate(query_js, args)
@@ -114,7 +116,8 @@ def measure(page: Any, url: str, setup_js: str, query_js: str, args: dict[str, A
     spans = [(r.timing["startTime"] + max(0, r.timing["requestStart"]), r.timing["startTime"] + r.timing["responseEnd"]) for r in q]
     res2 = page.evaluate(query_js, args)
     return {"hits": res["results"], "ms": round(res["total_ms"], 1), "warm_ms": round(res2["total_ms"], 1), "wall_ms": round(wall, 1),
-            "bytes": sum(_size(r) for r in q), "requests": len(q), "rounds": rounds(spans), "startup_bytes": start_bytes}
+            "bytes": sum(_size(r) for r in q), "requests": len(q), "rounds_by_timing": rounds(spans),
+            "rounds": res.get("rounds"), "startup_bytes": start_bytes, "startup_search_bytes": own}
 
 
 def _size(r: Any) -> int:
@@ -163,7 +166,9 @@ def main() -> int:
 
     docs = documents(letters)
     rss_before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    _, t_static, c_static = timed(lambda: static_index.build(docs, site, a.work / "ix"))
+    from sitegen.search.client import write_client
+
+    _, t_static, c_static = timed(lambda: (static_index.build(docs, site, a.work / "ix"), write_client(site)))
     rss_static = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     from sitegen.search import whoosh_index
 

@@ -6,6 +6,8 @@
   var BASE = (me && me.getAttribute("data-index")) || "search/";
   var PAGE = 10;
   var cache = {}, waiting = {};
+  /* request rounds: each phase of a query that had to fetch something (benchRun reports it) */
+  var phase = 0, fetchedIn = new Set();
   var TOKEN = /[\p{L}\p{N}_*]+(?:\.?[\p{L}\p{N}_*]+)*/gu;
 
   window.sgsReg = function (name, data) {
@@ -19,6 +21,7 @@
     return new Promise(function (resolve) {
       if (waiting[name]) { waiting[name].push(resolve); return; }
       waiting[name] = [resolve];
+      fetchedIn.add(phase);
       var s = document.createElement("script");
       s.src = BASE + name + ".js";
       s.async = true;
@@ -180,6 +183,7 @@
     return ready().then(function () {
       var clauses = parse(q, typing);
       var fnames = Object.keys(filters || {}).filter(function (f) { return filters[f] && meta.facets.indexOf(f) >= 0; });
+      phase = 1;
       var facetLoads = (wantFacets ? meta.facets : fnames).map(function (f) { return load("v/" + f); });
       // round 1: dictionary shards (facet files in parallel)
       var res = Promise.all(clauses.map(function (c) {
@@ -198,6 +202,7 @@
         var facetFiles = {};
         (wantFacets ? meta.facets : fnames).forEach(function (f, i) { facetFiles[f] = both[1][i]; });
         // round 2: postings (stems and stem pairs)
+        phase = 2;
         var need = new Set();
         clauses.forEach(function (c) {
           if (c.alts) c.alts.forEach(function (a) { need.add("p/" + a.shard); });
@@ -294,6 +299,7 @@
   }
   function display(res, start, count) {
     var page = res.docs.slice(start, start + count);
+    phase = 3;
     return Promise.all(page.map(fragment)).then(function (frs) {
       return frs.map(function (fr, i) {
         if (!fr) return null;
@@ -305,14 +311,16 @@
   /* ------------------------------------------------------------ benchmark hook */
   window.benchRun = function (o) {
     var t0 = performance.now();
+    fetchedIn = new Set();
     return run(o.term || "", o.filters || {}, false, !!o.facets).then(function (res) {
       return display(res, 0, o.n || PAGE).then(function (rows) {
         return { results: res.total, total_ms: performance.now() - t0, urls: rows.map(function (r) { return r.url; }),
-                 excerpt0: rows.length ? rows[0].snippet : "", filters: res.facets };
+                 excerpt0: rows.length ? rows[0].snippet : "", filters: res.facets, rounds: fetchedIn.size };
       });
     });
   };
   window.sgsSearch = { run: run, parse: parse, display: display, ready: ready };
+  ready().catch(function () { /* reported by the first search */ }); // meta.js is part of start-up, not of a query
 
   /* ------------------------------------------------------------ page UI */
   var ui = document.getElementById("sgs");

@@ -43,6 +43,9 @@ def build_indexes(letters: Sequence[Letter], site_dir: Path, index_dir: Path) ->
     else:
         _whoosh_build(docs, index_dir)
         stats = static_index.build(docs, site_dir, index_dir)
+    from sitegen.search.client import write_client
+
+    write_client(site_dir)
     stats["seconds"] = round(time.perf_counter() - t0, 3)
     return stats
 
