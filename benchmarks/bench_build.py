@@ -1,11 +1,18 @@
-"""Benchmark ``sitegen build`` on a generated corpus.
+"""Benchmark ``sitegen build`` on a generated corpus: clean, no-op and one-letter-edit builds.
 
-    python benchmarks/bench_build.py --count 10000 [--jobs 2] [--work benchmarks/out/build]
+    python benchmarks/bench_build.py --count 10000 [--jobs 2] [--no-search] [--work benchmarks/out/build]
 
-Generates COUNT letters with benchmarks/generate_corpus.py (reused when present), builds
-the site, and prints wall time per stage, CPU time (this process and its children),
-peak memory (largest single process, and the sum over the main process and its
-workers) and the largest page.  Search indexing is reported separately.
+Generates COUNT letters with benchmarks/generate_corpus.py (reused when present), then runs
+three builds into WORK/COUNT/_site and prints, for each: wall time per stage, CPU time of
+the whole process tree, and the peak RSS of the process tree (main process plus its
+workers, sampled every 50 ms from /proc), and the largest page.
+
+1. clean: ``incremental=False`` (parses every letter, renders every page);
+2. no-op: nothing changed (the cache and the previous output are reused);
+3. edit: one letter's text changed (its case page, the pages it appears on, exports).
+
+``--no-search`` (or SITEGEN_SKIP_SEARCH=1) leaves the search stage out; it is measured on
+its own in docs/benchmarks-search.md.
 """
 
 from __future__ import annotations
@@ -15,10 +22,70 @@ import os
 import resource
 import subprocess
 import sys
+import threading
 import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+
+
+def _rss_kb(pid: int) -> int:
+    try:
+        with open(f"/proc/{pid}/status", encoding="ascii") as fh:
+            for line in fh:
+                if line.startswith("VmRSS:"):
+                    return int(line.split()[1])
+    except (OSError, ValueError):
+        pass
+    return 0
+
+
+def _children(pid: int) -> list[int]:
+    out = []
+    try:
+        for task in os.listdir(f"/proc/{pid}/task"):
+            try:
+                with open(f"/proc/{pid}/task/{task}/children", encoding="ascii") as fh:
+                    out += [int(x) for x in fh.read().split()]
+            except OSError:
+                pass
+    except OSError:
+        pass
+    return out
+
+
+class TreeRss:
+    """Peak of the summed RSS of this process and all its descendants."""
+
+    def __init__(self) -> None:
+        self.peak_kb = 0
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, daemon=True)
+
+    def _run(self) -> None:
+        me = os.getpid()
+        while not self._stop.is_set():
+            todo, total = [me], 0
+            while todo:
+                pid = todo.pop()
+                total += _rss_kb(pid)
+                todo += _children(pid)
+            self.peak_kb = max(self.peak_kb, total)
+            self._stop.wait(0.05)
+
+    def __enter__(self) -> "TreeRss":
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._stop.set()
+        self._thread.join()
+
+
+def _cpu() -> float:
+    s = resource.getrusage(resource.RUSAGE_SELF)
+    c = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return s.ru_utime + s.ru_stime + c.ru_utime + c.ru_stime
 
 
 def main() -> int:
@@ -26,35 +93,46 @@ def main() -> int:
     ap.add_argument("--count", type=int, default=10_000)
     ap.add_argument("--jobs", type=int, default=2)
     ap.add_argument("--work", default=str(ROOT / "benchmarks" / "out" / "build"))
+    ap.add_argument("--no-search", action="store_true", help="skip the search indexes")
+    ap.add_argument("--skip-clean", action="store_true", help="reuse the cache and output of an earlier run")
     args = ap.parse_args()
     work = Path(args.work) / str(args.count)
     content = work / "content"
     if not (content / "letters").is_dir():
         t = time.perf_counter()
         subprocess.run([sys.executable, str(ROOT / "benchmarks" / "generate_corpus.py"), str(content),
-                        "--count", str(args.count)], check=True)
+                        "--count", str(args.count), "--jobs", str(args.jobs)], check=True)
         print(f"generated {args.count} letters in {time.perf_counter() - t:.1f}s", file=sys.stderr)
     sys.path.insert(0, str(ROOT))
     from sitegen.build import build_site
     from sitegen.config import load_config
 
     cfg = load_config(None, content, work / "_site")
-    t0, c0 = time.perf_counter(), time.process_time()
-    report = build_site(cfg, jobs=args.jobs, progress=False)
-    wall = time.perf_counter() - t0
-    self_ru = resource.getrusage(resource.RUSAGE_SELF)
-    kids = resource.getrusage(resource.RUSAGE_CHILDREN)
-    cpu = (time.process_time() - c0) + kids.ru_utime + kids.ru_stime
-    largest = max((p.stat().st_size, p.name) for p in cfg.out_dir.rglob("*.html"))
-    search = report.stages.get("search", 0.0)
-    print(f"letters {report.letters}, items {report.items}, pages {report.pages}, files {report.files}, "
-          f"{report.bytes / 1e6:.0f} MB written")
-    for k, v in report.stages.items():
-        print(f"  {k:<14} {v:7.2f} s")
-    print(f"wall {wall:.1f} s; excluding search {wall - search:.1f} s; CPU (all processes) {cpu:.1f} s; jobs {args.jobs}")
-    print(f"peak RSS: main {self_ru.ru_maxrss / 1024:.0f} MB, largest worker {kids.ru_maxrss / 1024:.0f} MB, "
-          f"sum bound {(self_ru.ru_maxrss + kids.ru_maxrss * args.jobs) / 1024:.0f} MB")
-    print(f"largest page {largest[1]} {largest[0] / 1e3:.0f} kB; cores {os.cpu_count()}")
+    search = False if args.no_search else None
+    letters = sorted((content / "letters").rglob("*.txt"))
+    victim = letters[len(letters) // 2]
+    original = victim.read_bytes()
+    runs = [("no-op", True)] if args.skip_clean else [("clean", False), ("no-op", True)]
+    runs.append(("edit", True))
+    print(f"{args.count} letters, jobs {args.jobs}, search {'off' if args.no_search else 'on'}, "
+          f"cores {os.cpu_count()}, load average {os.getloadavg()[0]:.1f}")
+    try:
+        for label, incremental in runs:
+            if label == "edit":
+                victim.write_bytes(original.replace(b"The ", b"The  ", 1) + b"\nEdited for the benchmark.\n")
+            cpu0, t0 = _cpu(), time.perf_counter()
+            with TreeRss() as rss:
+                report = build_site(cfg, jobs=args.jobs, progress=False, incremental=incremental, search=search)
+            wall, cpu = time.perf_counter() - t0, _cpu() - cpu0
+            stages = ", ".join(f"{k} {v:.2f}" for k, v in report.stages.items())
+            print(f"[{label}] wall {wall:.2f} s, CPU {cpu:.2f} s, peak RSS (process tree) {rss.peak_kb / 1024:.0f} MB; "
+                  f"parsed {report.parsed}, rendered {report.rendered} page tasks, reused {report.linked}")
+            print(f"    stages (s): {stages}")
+            print(f"    letters {report.letters}, items {report.items}, pages {report.pages}, files {report.files}")
+    finally:
+        victim.write_bytes(original)
+    largest = max((p.stat().st_size, p.relative_to(cfg.out_dir).as_posix()) for p in cfg.out_dir.rglob("*.html"))
+    print(f"largest page {largest[1]} {largest[0] / 1e3:.0f} kB; load average now {os.getloadavg()[0]:.1f}")
     return 0
 
 

@@ -28,7 +28,7 @@ from typing import Any, Callable, Iterator, Sequence, TypeVar
 from sitegen import exports, urls
 from sitegen.cache import (BuildCache, LazyLetters, LetterIndex, Manifest, Records, Slim, digest, digest_strings,
                            folder_identity, letter_digest, parse_key, render_code_hash, sha256_file)
-from sitegen.collect import Archive, collect
+from sitegen.collect import Archive, collect, first_sentence
 from sitegen.config import SiteConfig, load_config
 from sitegen.discover import Sources, discover
 from sitegen.errors import BuildError, SitegenError
@@ -44,6 +44,8 @@ R = TypeVar("R")
 CHUNK = 64
 """Letters per task sent to a worker process."""
 PARALLEL_MIN = 200
+RACY_NS = 2_000_000_000
+"""A letter modified less than this long before it was hashed is hashed again next time."""
 """Below this many letters the build stays in one process (pool start-up costs more)."""
 
 
@@ -123,7 +125,11 @@ def parse_letter(path: str, source: str, taxonomy_file: str | None) -> Letter:
 
 
 def make_slim(dg: str, letter: Letter, path: str) -> Slim:
-    return Slim(dg, replace(letter, text=""), exports.jsonl_line(letter), exports.csv_rows(letter), path)
+    rec = letter.to_record()
+    for item in rec["items"]:
+        item["rationale"] = first_sentence(item["rationale"])
+    return Slim(dg, replace(letter, text=""), exports.jsonl_line(letter), exports.csv_rows(letter), path,
+                digest(rec))
 
 
 def _parse_chunk(chunk: Sequence[tuple[str, str, str]], taxonomy_file: str | None, records: str | None) -> list[Slim]:
@@ -289,17 +295,20 @@ def load_slims(cfg: SiteConfig, sources: Sources, cache: BuildCache | None, inde
     todo_src = letter_sources(cfg, sources)
     tax = str(cfg.taxonomy_file) if cfg.taxonomy_file else None
     files = index.files
-    seen: dict[str, tuple[int, int, str]] = {}
+    seen: dict[str, tuple[int, int, str, bool]] = {}
     wanted: list[tuple[str, str, str]] = []
+    now = time.time_ns()
     for path, source in todo_src:
         st = os.stat(path)
         old = files.get(source)
-        if old is not None and old[0] == st.st_size and old[1] == st.st_mtime_ns:
+        # (size, mtime) is trusted only if the file was already RACY_NS old when it was hashed:
+        # a second save within the file system's timestamp granularity keeps the mtime.
+        if old is not None and old[3] and old[0] == st.st_size and old[1] == st.st_mtime_ns:
             sha = old[2]
         else:
             sha = sha256_file(Path(path))
             index.dirty = True
-        seen[source] = (st.st_size, st.st_mtime_ns, sha)
+        seen[source] = (st.st_size, st.st_mtime_ns, sha, now - st.st_mtime_ns > RACY_NS)
         wanted.append((path, source, letter_digest(index.key, source, sha)))
     if set(files) != set(seen):
         index.dirty = True
@@ -589,9 +598,9 @@ def _render(cfg: SiteConfig, archive: Archive, sources: Sources, slims: dict[str
         env.get_template(search_template)
     except Exception:  # noqa: BLE001 - the search page is optional until the search module ships it
         search_template = "search-fallback.html"
-    tmpl = template_hashes(env)
+    tmpl, user_templates = template_hashes(env, cfg.templates_dir)
     skey = site_key(cfg, pages, pkey)
-    tasks = plan(cfg, archive, slims, pages, notes, originals, titles, tmpl, skey, search_template)
+    tasks = plan(cfg, archive, slims, pages, notes, originals, titles, tmpl, skey, search_template, user_templates)
     todo: list[Task] = []
     linked = 0
     for task in tasks:

@@ -28,7 +28,7 @@ from typing import Any, Iterable, Iterator, Sequence
 from sitegen import __version__
 from sitegen.model import Letter
 
-FORMAT = 1
+FORMAT = 2
 PACKAGE = Path(__file__).resolve().parent
 #: Code a parse record depends on (relative to the package); everything else only renders.
 PARSE_CODE = ("parse", "normalize", "data", "read.py", "clean.py", "model.py", "__init__.py")
@@ -109,6 +109,9 @@ class Slim:
     """Its rows of data/items.csv."""
     path: str
     """The letter file (absolute), to re-parse when its record file is gone."""
+    view: str = ""
+    """Digest of what listing pages show of the letter: everything but its text and
+    the rationales after their first sentence (the built-in listing templates show no more)."""
 
 
 def _read_pickle(path: Path) -> Any:
@@ -154,7 +157,8 @@ class LetterIndex:
     """source -> (size, mtime_ns, sha) and digest -> Slim, for one content folder."""
 
     key: str
-    files: dict[str, tuple[int, int, str]] = field(default_factory=dict)
+    files: dict[str, tuple[int, int, str, bool]] = field(default_factory=dict)
+    """source -> (size, mtime_ns, sha256, whether size+mtime may be trusted next time)."""
     slims: dict[str, Slim] = field(default_factory=dict)
     dirty: bool = False
 

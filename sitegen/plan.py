@@ -57,9 +57,18 @@ def case_index_paths(letters: int) -> list[str]:
 
 def plan(cfg: SiteConfig, archive: Archive, slims: dict[str, Slim], pages: Sequence[Page],
          notes: dict[tuple[str, str], str], originals: dict[str, str], titles: dict[str, str],
-         tmpl: dict[str, str], skey: str, search_template: str) -> list[Task]:
-    """Every page of the site, cases first.  ``slims``: letter id -> Slim."""
+         tmpl: dict[str, str], skey: str, search_template: str, user_templates: set[str] = frozenset()
+         ) -> list[Task]:
+    """Every page of the site, cases first.  ``slims``: letter id -> Slim.
+
+    Listing pages are keyed by the letters' view digests (what the built-in listing
+    templates show); a page whose template the site overrides is keyed by the full digests."""
     dg = {lid: s.digest for lid, s in slims.items()}
+    vd = {lid: s.view or s.digest for lid, s in slims.items()}
+
+    def keys(template: str) -> dict[str, str]:
+        return dg if template in user_templates else vd
+
     tasks: list[Task] = []
     letters = archive.letters
     t_case = tmpl.get("case.html", "")
@@ -81,7 +90,7 @@ def plan(cfg: SiteConfig, archive: Archive, slims: dict[str, Slim], pages: Seque
             if kind == "guideline":
                 procs = tuple(sorted({titles.get(r.item.procedure or "unmapped", "") for r in group.refs}))
             key = digest(skey, t, kind, gkey, group.title, group.category, group.source, group.document,
-                         sorted(group.topics.items()), _refs_key(group, dg), note, size, procs)
+                         sorted(group.topics.items()), _refs_key(group, keys(f"{kind}.html")), note, size, procs)
             tasks.append(Task(kind, gkey, paths, key))
     for kind, groups, url_for in (("specialty", archive.specialties, urls.specialty_url),
                                   ("region", archive.regions, urls.region_url),
@@ -89,27 +98,33 @@ def plan(cfg: SiteConfig, archive: Archive, slims: dict[str, Slim], pages: Seque
         t = tmpl.get(f"{kind}.html", "")
         for gkey, group in groups.items():
             procs = tuple(sorted({titles.get(r.item.procedure or "unmapped", "") for r in group.refs}))
-            key = digest(skey, t, kind, gkey, group.title, _refs_key(group, dg), procs)
+            key = digest(skey, t, kind, gkey, group.title, _refs_key(group, keys(f"{kind}.html")), procs)
             tasks.append(Task(kind, gkey, (url_for(gkey),), key))
     everything = digest_strings(f"{l.id}\t{dg[l.id]}" for l in letters)
+    views = digest_strings(f"{l.id}\t{vd[l.id]}" for l in letters)
+
+    def all_of(template: str) -> str:
+        return everything if template in user_templates else views
+
     for name, path in (("procedures_index.html", urls.PROCEDURES_INDEX), ("guidelines_index.html", urls.GUIDELINES_INDEX),
                        ("specialties_index.html", urls.SPECIALTIES_INDEX), ("regions_index.html", urls.REGIONS_INDEX),
                        ("decisions_index.html", urls.DECISIONS_INDEX)):
-        tasks.append(Task("index", name, (path,), digest(skey, tmpl.get(name, ""), everything)))
+        tasks.append(Task("index", name, (path,), digest(skey, tmpl.get(name, ""), all_of(name))))
     case_paths = case_index_paths(len(letters))
     t = tmpl.get("cases_index.html", "")
     for n, path in enumerate(case_paths, 1):
         chunk = letters[(n - 1) * CASES_PER_INDEX:n * CASES_PER_INDEX]
-        key = digest(skey, t, n, case_paths, digest_strings(f"{l.id}\t{dg[l.id]}" for l in chunk))
+        d = keys("cases_index.html")
+        key = digest(skey, t, n, case_paths, len(letters), digest_strings(f"{l.id}\t{d[l.id]}" for l in chunk))
         tasks.append(Task("cases", n, (path,), key))
     t = tmpl.get("page.html", "")
     for page in pages:
         key = digest(skey, t, page.slug, page.title, page.nav_order, page.html)
         tasks.append(Task("page", page.slug, (urls.page_url(page.slug),), key, page.source))
-    tasks.append(Task("home", None, (urls.INDEX,), digest(skey, tmpl.get("index.html", ""), everything)))
+    tasks.append(Task("home", None, (urls.INDEX,), digest(skey, tmpl.get("index.html", ""), all_of("index.html"))))
     tasks.append(Task("search", search_template, (urls.SEARCH,),
                       digest(skey, tmpl.get(search_template, ""), search_template, everything)))
-    tasks.append(Task("404", None, (urls.NOT_FOUND,), digest(skey, tmpl.get("404.html", ""), everything)))
+    tasks.append(Task("404", None, (urls.NOT_FOUND,), digest(skey, tmpl.get("404.html", ""), all_of("404.html"))))
     return tasks
 
 

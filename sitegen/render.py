@@ -237,10 +237,11 @@ def render_group_pages(r: Renderer, group: Group, kind: str, note: str | None, s
 # -- what a page depends on ------------------------------------------------------
 
 
-def template_hashes(env: jinja2.Environment) -> dict[str, str]:
+def template_hashes(env: jinja2.Environment, user_dir: Path | None = None) -> tuple[dict[str, str], set[str]]:
     """Template name -> hash of its source and of every template it extends, includes or
-    imports (transitively).  A template whose references cannot be resolved statically
-    depends on every template."""
+    imports (transitively); and the names whose closure holds a template of ``user_dir``
+    (the site's overrides, which may show any field).  A template whose references cannot
+    be resolved statically depends on every template."""
     import hashlib
 
     from jinja2 import meta
@@ -261,6 +262,8 @@ def template_hashes(env: jinja2.Environment) -> dict[str, str]:
         refs[name] = None if None in found else {str(f) for f in found}  # type: ignore[comparison-overlap]
     everything = hashlib.sha256("".join(f"{n}\0{s}\0" for n, s in sorted(sources.items())).encode()).hexdigest()
     out: dict[str, str] = {}
+    user: set[str] = set()
+    overridden = {n for n in sources if user_dir is not None and (user_dir / n).is_file()}
     for name in sources:
         seen: set[str] = set()
         todo = [name]
@@ -278,9 +281,13 @@ def template_hashes(env: jinja2.Environment) -> dict[str, str]:
             todo.extend(r)
         if dynamic:
             out[name] = everything
+            if overridden:
+                user.add(name)
             continue
+        if seen & overridden:
+            user.add(name)
         h = hashlib.sha256()
         for n in sorted(seen):
             h.update(f"{n}\0{sources.get(n, '<missing>')}\0".encode())
         out[name] = h.hexdigest()[:32]
-    return out
+    return out, user
