@@ -135,3 +135,15 @@ def test_update_agrees_with_whoosh(tmp_path: Path) -> None:
         docs = sorted(frag_ids[d] for d in _docset(shard[key]["d"])) if key in shard else []
         _, hits = whoosh_index.search(ix, f'"{a} {b}"', 50)
         assert docs == sorted(h.id for h in hits), (a, b)
+
+
+def test_client_compaction_keeps_code_lines(tmp_path: Path) -> None:
+    from sitegen.search.client import SOURCE, compact, write_client
+
+    src = '/* head\n   more */\nvar a = 1; // keep: not a whole-line comment\n\n  // gone\n  /* gone */ var b = "/*x*/";\nreturn a\n'
+    assert compact(src) == 'var a = 1; // keep: not a whole-line comment\nvar b = "/*x*/";\nreturn a\n'
+    size = write_client(tmp_path)
+    text = (tmp_path / "search" / "client.js").read_text(encoding="utf-8")
+    assert size == len(text.encode()) and size < SOURCE.stat().st_size
+    assert not any(line.startswith(("//", "/*", " ")) for line in text.splitlines())
+    assert "window.benchRun" in text and "sgsReg" in text
