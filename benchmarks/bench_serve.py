@@ -2,7 +2,7 @@
 """Save-to-reload latency of ``sitegen serve``, measured in a real browser.
 
     .venv/bin/python benchmarks/bench_serve.py [--sizes 10,100,1000] [--edits 5]
-        [--memory-edits 0] [--jobs N] [--json]
+        [--memory-edits 0] [--jobs N] [--work DIR] [--no-search] [--json]
 
 For each archive size: generate a synthetic corpus, start the server (the real
 ``build_site``, port 0), open the home page in headless Chromium, wait until
@@ -12,6 +12,9 @@ the reloaded page. Reported per edit: save -> load (wall), the build's wall and
 CPU time, and the rest (debounce + event + page load). ``--memory-edits N``
 then makes N more edits without the browser and reports the server process's
 RSS before and after (a leak shows as growth proportional to N).
+
+Builds are incremental, as in ``sitegen serve``: one :class:`sitegen.build.Session` keeps
+the letter records and the output manifest in memory across the edits.
 
 The machine is shared: read CPU alongside wall time.
 """
@@ -37,7 +40,7 @@ sys.path.insert(0, str(ROOT / "benchmarks"))
 
 from generate_corpus import generate  # noqa: E402
 
-from sitegen.build import build_site  # noqa: E402
+from sitegen.build import Session, build_site  # noqa: E402
 from sitegen.config import load_config  # noqa: E402
 from sitegen.serve import Server  # noqa: E402
 
@@ -75,8 +78,10 @@ def bench_size(n: int, edits: int, memory_edits: int, jobs: int | None, work: Pa
     out = work / f"site-{n}"
     cfg_args = (None, content, out)
 
+    session = Session()  # as ``sitegen serve`` does: incremental builds with the cache in memory
+
     def build(changed: frozenset[Path] | None) -> None:
-        build_site(load_config(*cfg_args), jobs=jobs, progress=False)
+        build_site(load_config(*cfg_args), jobs=jobs, progress=False, session=session)
 
     server = Server(build=build, out=out, watch=[content], ignore=[work / ".sitegen-cache"], port=0,
                     log=lambda s: None)
@@ -136,8 +141,11 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--memory-edits", type=int, default=0, help="extra untimed edits for the RSS check (last size)")
     p.add_argument("--jobs", type=int, default=None, help="build worker processes (default: the build's default)")
     p.add_argument("--work", type=Path, default=None, help="folder for corpora (default: a temp folder)")
+    p.add_argument("--no-search", action="store_true", help="leave the search stage out (SITEGEN_SKIP_SEARCH=1)")
     p.add_argument("--json", action="store_true")
     args = p.parse_args(argv)
+    if args.no_search:
+        os.environ["SITEGEN_SKIP_SEARCH"] = "1"
     sizes = [int(s) for s in args.sizes.split(",") if s]
     work = args.work or Path(tempfile.mkdtemp(prefix="bench-serve-"))
     work.mkdir(parents=True, exist_ok=True)

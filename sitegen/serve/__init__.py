@@ -46,7 +46,7 @@ def watch_targets(cfg: object, content: Path, config: Path | None) -> list[Path]
 
 
 def run(args: argparse.Namespace) -> int:
-    from sitegen.build import build_site
+    from sitegen.build import Session, build_site
     from sitegen.config import load_config
     from sitegen.errors import ConfigError
 
@@ -65,9 +65,15 @@ def run(args: argparse.Namespace) -> int:
     out_dir = cfg.out_dir if cfg else out.resolve()
     cache = [cfg.cache_dir, cfg.search_index_dir] if cfg else [out_dir.parent / ".sitegen-cache"]
 
+    session = Session()
+
     def build(changed: frozenset[Path] | None) -> None:
         # Reload the config each time: the config and taxonomy files are watched too.
-        build_site(load_config(config, content, out), progress=False)
+        # The session keeps the letter records and the output manifest in memory, so a
+        # rebuild parses only the letters whose bytes changed and renders only the pages
+        # whose inputs changed (docs/serve.md, "Incremental builds").  ``changed`` is not
+        # needed: a stat of every letter is cheap, and it also catches missed events.
+        build_site(load_config(config, content, out), progress=False, session=session)
 
     server = Server(
         build=build,
