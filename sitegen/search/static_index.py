@@ -36,7 +36,7 @@ import re
 from array import array
 from collections import Counter, defaultdict, deque
 from dataclasses import dataclass, field
-from itertools import repeat
+from itertools import compress, islice, repeat
 from pathlib import Path
 from typing import Any, Iterable, Sequence
 
@@ -90,7 +90,7 @@ def analyse(doc: SearchDoc, stems: _Stems) -> tuple[Counter[str], Counter[tuple[
 
     Request (and procedure) words count REQUEST_BOOST times."""
     toks = tokens(doc.text)
-    st = [stems[t] for t in toks]
+    st = list(map(stems.__getitem__, toks))
     tf: Counter[str] = Counter(st)
     pairs: Counter[tuple[str, str]] = Counter(zip(st, st[1:]))
     extra = ["\n".join(doc.requests)] + [p.replace("-", " ") for p in doc.facets.get("procedure", ()) if p != "unmapped"]
@@ -140,6 +140,7 @@ def _gaps(docs: Sequence[int]) -> list[int]:
 
 
 _ZERO_TO_0 = bytes.maketrans(b"\x00", b"0")
+_ZERO = re.compile(b"\x00")
 
 
 def _bitmap(docs: Sequence[int], n: int) -> bytes:
@@ -157,7 +158,9 @@ def encode_docset(docs: Sequence[int], n: int) -> str:
     count = len(docs)
     bitmap_size = (n + 7) // 8
     if count * 2 > n:  # dense: the complement is sparse
-        comp = sorted(set(range(n)).difference(docs))
+        marks = bytearray(n)
+        deque(map(marks.__setitem__, docs, repeat(1)), maxlen=0)
+        comp = [m.start() for m in _ZERO.finditer(marks)]
         var = _varints(_gaps(comp))
         if len(var) <= bitmap_size:
             return f"c{n}." + base64.b64encode(var).decode()
@@ -246,28 +249,46 @@ class State:
         return sum(1 for i in self.ids if i is not None)
 
 
-def _norms(state: State) -> list[float]:
-    return [K1 * (1 - B + B * d / state.avgdl) for d in state.dl]
+#: Length normalisation is quantized to NORM_LEVELS levels of dl/avgdl (0 .. NORM_MAX), so an
+#: impact is one table lookup: IMPACT[tf << 8 | level] (C-level ``map`` over a posting list).
+NORM_LEVELS, NORM_MAX = 256, 6.0
 
 
-def _entry(packed: array, state: State, norms: list[float], forms: list[str] | None) -> dict[str, Any]:  # type: ignore[type-arg]
-    docs = [x >> 8 for x in packed]
+def _impact_table() -> bytes:
+    out = bytearray()
+    for t in range(256):
+        for level in range(NORM_LEVELS):
+            norm = K1 * (1 - B + B * (level + 0.5) * NORM_MAX / NORM_LEVELS)
+            out.append(max(1, min(255, int(255 * t / (t + norm) + 0.5))) if t else 1)
+    return bytes(out)
+
+
+_IMPACT = _impact_table()
+
+
+def _norms(state: State) -> bytes:
+    """Per doc: its quantized length level (see NORM_LEVELS)."""
+    scale = NORM_LEVELS / NORM_MAX / (state.avgdl or 1.0)
+    return bytes(min(NORM_LEVELS - 1, int(d * scale)) for d in state.dl)
+
+
+def _impacts(packed: array, docs: list[int], norms: bytes) -> list[int]:  # type: ignore[type-arg]
+    keys = map(operator.or_, map(operator.lshift, map(operator.and_, packed, repeat(255)), repeat(8)), map(norms.__getitem__, docs))
+    return list(map(_IMPACT.__getitem__, keys))
+
+
+def _entry(packed: array, state: State, norms: bytes, forms: list[str] | None) -> dict[str, Any]:  # type: ignore[type-arg]
+    docs = list(map(operator.rshift, packed, repeat(8)))
     e: dict[str, Any] = {"n": len(docs), "d": encode_docset(docs, state.n)}
+    imps = _impacts(packed, docs, norms)
     if len(docs) <= FULL:
-        imps = bytes([int(255 * t / (t + norms[d]) + 0.5) or 1 for d, t in zip(docs, [x & 255 for x in packed])])
-        e["i"] = base64.b64encode(imps).decode()
+        e["i"] = base64.b64encode(bytes(imps)).decode()
     else:
-        imps = [int(255 * t / (t + norms[d]) + 0.5) or 1 for d, t in zip(docs, [x & 255 for x in packed])]
         cut = sorted(imps)[-(TOP_K + 1)]  # the floor: every doc outside the top scores at most this
-        above = sum(1 for i in imps if i > cut)
-        ties = TOP_K - above
-        top_d, top_i = [], []
-        for d, i in zip(docs, imps):
-            if i > cut or (i == cut and ties > 0):
-                if i == cut:
-                    ties -= 1
-                top_d.append(d)
-                top_i.append(i)
+        above = list(compress(docs, map(operator.gt, imps, repeat(cut))))
+        ties = list(islice(compress(docs, map(operator.eq, imps, repeat(cut))), TOP_K - len(above)))
+        top_d = sorted(above + ties)
+        top_i = [imps[bisect.bisect_left(docs, d)] for d in top_d]
         e["t"] = encode_docset(top_d, state.n)
         e["i"] = base64.b64encode(bytes(top_i)).decode()
         e["f"] = cut
@@ -386,11 +407,11 @@ def _new_array() -> array:  # type: ignore[type-arg]
 def _add_doc(state: State, num: int, doc: SearchDoc, stems: _Stems) -> int:
     tf, pairs, dl = analyse(doc, stems)
     base = num << 8
-    post, pp = state.post, state.pairs  # defaultdicts while building
-    for stem, t in tf.items():
-        post[stem].append(base | (t if t < TF_MAX else TF_MAX))
-    for key, t in pairs.items():  # tuple keys while building; joined to "a b" once at the end
-        pp[key].append(base | (t if t < TF_MAX else TF_MAX))  # type: ignore[index]
+    # C-level loops: append ``base | min(tf, 255)`` to each key's array (defaultdicts while building;
+    # pair keys are tuples until the end of the build)
+    for table, counts in ((state.post, tf), (state.pairs, pairs)):
+        deque(map(array.append, map(table.__getitem__, counts.keys()),
+                  map(operator.or_, repeat(base), map(min, counts.values(), repeat(TF_MAX)))), maxlen=0)
     for facet, values in doc.labels.items():
         state.labels.setdefault(facet, {}).update(values)
     return dl
