@@ -80,7 +80,10 @@
     if (meta) return Promise.resolve(meta);
     return load("meta").then(function (m) {
       if (!m) throw new Error("search index not found");
-      meta = m; keys = new Set(m.keys ? m.keys.split(" ") : []);
+      // shard keys are front-coded: "<chars shared with the previous key><rest>"
+      meta = m; keys = new Set();
+      var prev = "";
+      (m.keys ? m.keys.split(" ") : []).forEach(function (t) { prev = prev.slice(0, +t[0]) + t.slice(1); keys.add(prev); });
       prefixes = new Set();
       keys.forEach(function (k) { for (var i = 1; i < k.length; i++) prefixes.add(k.slice(0, i)); });
       stops = new Set(m.stop);

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from sitegen.search import build_indexes, whoosh_index
-from sitegen.search.static_index import encode_docset, file_key, fnv1a, shard_key
+from sitegen.search.static_index import encode_docset, file_key, fnv1a, front_code, front_decode, shard_key
 from test_search_fixtures import sample_letters
 
 WORDS = ["injections", "injected", "injection", "radiculopathy", "radicular", "flags", "medically",
@@ -53,7 +53,7 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
 def test_dictionary_and_postings_agree_with_whoosh(built: tuple[Path, Path]) -> None:
     root, ix = built
     meta = _load(root / "meta.js")
-    keys = set(meta["keys"].split())
+    keys = set(front_decode(meta["keys"]))
     splits = {k[:i] for k in keys for i in range(1, len(k))}
     frag_ids = {}
     for f in root.glob("f/*/*.js"):
@@ -91,7 +91,7 @@ def test_docset_roundtrip(docs: list[int], n: int) -> None:
 
 def test_every_prefix_has_its_shards(built: tuple[Path, Path]) -> None:
     root, _ = built
-    keys = _load(root / "meta.js")["keys"].split()
+    keys = front_decode(_load(root / "meta.js")["keys"])
     for key in keys:
         assert (root / "d" / f"{file_key(key)}.js").is_file()
     words = {w for k in keys for w in _load(root / "d" / f"{file_key(k)}.js")["w"]}
@@ -113,7 +113,7 @@ def test_update_agrees_with_whoosh(tmp_path: Path) -> None:
     update_indexes([replace(letters[0], text="Red flags: zygapophyseal injections."), new], ["s3"], site, ix)
     root = site / "search"
     meta = _load(root / "meta.js")
-    keys = set(meta["keys"].split())
+    keys = set(front_decode(meta["keys"]))
     splits = {k[:i] for k in keys for i in range(1, len(k))}
     frag_ids = {int(f.stem): _load(f)["id"] for f in root.glob("f/*/*.js")}
     assert "s3" not in frag_ids.values() and "s7" in frag_ids.values()
@@ -147,3 +147,10 @@ def test_client_compaction_keeps_code_lines(tmp_path: Path) -> None:
     assert size == len(text.encode()) and size < SOURCE.stat().st_size
     assert not any(line.startswith(("//", "/*", " ")) for line in text.splitlines())
     assert "window.benchRun" in text and "sgsReg" in text
+
+
+def test_front_coding() -> None:
+    keys = ["0000", "0001", "0002", "ab", "abc", "b", "\u00e9t\u00e9"]
+    coded = front_code(reversed(keys))
+    assert coded == "00000 31 32 0ab 2c 0b 0\u00e9t\u00e9"
+    assert front_decode(coded) == sorted(keys)

@@ -214,6 +214,27 @@ def shard_key(form: str, splits: set[str]) -> str:
     return key
 
 
+def front_code(keys: Iterable[str]) -> str:
+    """Sorted keys, each written as (chars shared with the previous key, one digit) + the rest:
+    "0000 0001 0002 ab" -> "00000 31 32 0ab" (meta.js stays small)."""
+    out, prev = [], ""
+    for key in sorted(keys):
+        shared = 0
+        while shared < min(len(prev), len(key), 9) and prev[shared] == key[shared]:
+            shared += 1
+        out.append(f"{shared}{key[shared:]}")
+        prev = key
+    return " ".join(out)
+
+
+def front_decode(text: str) -> list[str]:
+    keys, prev = [], ""
+    for tok in text.split():
+        prev = prev[: int(tok[0])] + tok[1:]
+        keys.append(prev)
+    return keys
+
+
 def _js(name: str, data: Any) -> bytes:
     return f'{REG}("{name}",{json.dumps(data, separators=(",", ":"), ensure_ascii=False, sort_keys=True)});\n'.encode("utf-8")
 
@@ -360,7 +381,7 @@ class _Renderer:
         s = self.s
         return _js("meta", {
             "v": FORMAT, "n": s.n, "live": s.live, "avgdl": round(s.avgdl, 3), "k1": K1, "b": B, "fd": FRAG_DIR,
-            "nb": s.nb, "keys": " ".join(sorted(keys)), "facets": list(FACETS), "stop": sorted(STOP_WORDS), "min": MIN_SIZE,
+            "nb": s.nb, "keys": front_code(keys), "facets": list(FACETS), "stop": sorted(STOP_WORDS), "min": MIN_SIZE,
         })
 
     def dict_keys(self) -> list[str]:
