@@ -62,6 +62,15 @@
     }
     return out;
   }
+  function varints(enc) {
+    var bytes = b64(enc), out = [], val = 0, shift = 0;
+    for (var i = 0; i < bytes.length; i++) {
+      val += (bytes[i] & 127) * Math.pow(2, shift);
+      if (bytes[i] & 128) { shift += 7; continue; }
+      out.push(val); val = 0; shift = 0;
+    }
+    return out;
+  }
   var decoded = new WeakMap();
   function postings(e) { // -> {docs, score(doc)}
     var got = decoded.get(e);
@@ -187,7 +196,10 @@
       var clauses = parse(q, typing);
       var fnames = Object.keys(filters || {}).filter(function (f) { return filters[f] && meta.facets.indexOf(f) >= 0; });
       phase = 1;
-      var facetLoads = (wantFacets ? meta.facets : fnames).map(function (f) { return load("v/" + f); });
+      // one plain word without filters: a frequent word's postings carry its facet counts
+      // (needing only the small v/labels file); otherwise counts intersect the facet files
+      var single = wantFacets && meta.fcmin && !fnames.length && clauses.length === 1 && clauses[0].word && !clauses[0].prefix;
+      var facetLoads = (wantFacets ? (single ? ["labels"] : meta.facets) : fnames).map(function (f) { return load("v/" + f); });
       // round 1: dictionary shards (facet files in parallel)
       var res = Promise.all(clauses.map(function (c) {
         if (c.word) return resolve(c.word, c.prefix).then(function (alts) { c.alts = alts; });
@@ -201,24 +213,43 @@
           });
         });
       }));
-      return Promise.all([res, Promise.all(facetLoads)]).then(function (both) {
-        var facetFiles = {};
-        (wantFacets ? meta.facets : fnames).forEach(function (f, i) { facetFiles[f] = both[1][i]; });
+      return Promise.all([res, Promise.all(facetLoads)]).then(function () {
         // round 2: postings (stems and stem pairs)
         phase = 2;
-        var need = new Set();
+        var need = new Set(), useFc = false;
+        if (single) {
+          var alts = clauses[0].alts;
+          useFc = alts.length === 1 && alts[0].df >= meta.fcmin;
+          if (!useFc && alts.length) meta.facets.forEach(function (f) { need.add("v/" + f); });
+        }
         clauses.forEach(function (c) {
           if (c.alts) c.alts.forEach(function (a) { need.add("p/" + a.shard); });
           if (c.parts) c.parts.forEach(function (a, i) {
             if (i && a && c.parts[i - 1]) need.add("b/" + (fnv1a(c.parts[i - 1].stem + " " + a.stem) % meta.nb));
           });
         });
-        return Promise.all(Array.from(need, load)).then(function () { return evaluate(clauses, fnames, filters, facetFiles, wantFacets); });
+        return Promise.all(Array.from(need, load)).then(function () {
+          var facetFiles = {};
+          meta.facets.forEach(function (f) { facetFiles[f] = cache["v/" + f]; });
+          return evaluate(clauses, fnames, filters, facetFiles, wantFacets, useFc);
+        });
       });
     });
   }
 
-  function evaluate(clauses, fnames, filters, facetFiles, wantFacets) {
+  /* facet counts of one frequent stem's letters, from its postings entry (order: v/labels) */
+  function precounted(entry) {
+    var labels = cache["v/labels"], counts = varints(entry.fc), k = 0, out = {};
+    meta.facets.forEach(function (f) {
+      out[f] = labels[f].map(function (r) { return [r[0], r[1], r[2], k < counts.length ? counts[k++] : 0]; })
+        .filter(function (r) { return r[3] > 0; })
+        .sort(function (a, b) { return b[2] - a[2] || (a[0] < b[0] ? -1 : 1); })
+        .map(function (r) { return [r[0], r[1], r[3]]; });
+    });
+    return out;
+  }
+
+  function evaluate(clauses, fnames, filters, facetFiles, wantFacets, useFc) {
     var n = meta.n, hits = new Uint16Array(n), score = new Float64Array(n), need = 0, forms = new Set();
     function add(docs, scoreOf) {
       need++;
@@ -257,7 +288,10 @@
     for (var d = 0; d < n; d++) if (hits[d] === need) docs.push(d);
     docs.sort(function (a, b) { return score[b] - score[a] || a - b; });
     var counts = null;
-    if (wantFacets) {
+    if (wantFacets && useFc) {
+      var a0 = clauses[0].alts[0];
+      counts = precounted(cache["p/" + a0.shard][a0.stem]);
+    } else if (wantFacets) {
       counts = {};
       meta.facets.forEach(function (f) {
         counts[f] = (facetFiles[f] || []).map(function (r) {

@@ -279,3 +279,27 @@ def test_real_build_agrees_with_whoosh(built_search: Any, site_dir: Path) -> Non
 
     names = {slug: proc.name for slug, proc in load_taxonomy(None).procedures.items()}
     assert labels and all(label == names[v] for v, label in labels.items() if v != "unmapped"), labels
+
+
+def test_precomputed_facet_counts_match(page: Any, search_site: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A frequent word's postings carry its facet counts (so the big facet files are not
+    loaded); they equal the counts intersected from the facet files."""
+    from sitegen.search import static_index
+
+    site = tmp_path / "_site"
+    shutil.copytree(ROOT / "static", site / "static")
+    _render_search_page(site)
+    monkeypatch.setattr(static_index, "fc_min", lambda n: 2)
+    build_indexes(sample_letters(), site, tmp_path / "ix")
+    assert "fcmin" in (site / "search" / "meta.js").read_text()
+    requested: list[str] = []
+    page.on("request", lambda r: requested.append(r.url))
+    page.goto((site / "search.html").as_uri())
+    page.wait_for_function("typeof window.benchRun === 'function'")
+    with_fc = {w: bench(page, w, facets=True) for w in ["tramadol", "injections", "medically", "patient"]}
+    assert not any("/v/decision" in u for u in requested) and any("/v/labels" in u for u in requested)
+    page.goto(search_site.joinpath("search.html").as_uri())
+    page.wait_for_function("typeof window.benchRun === 'function'")
+    for w, got in with_fc.items():
+        ref = bench(page, w, facets=True)
+        assert got["results"] == ref["results"] and got["filters"] == ref["filters"], w

@@ -262,6 +262,8 @@ class State:
     pshards: list[list[str]] = field(default_factory=list)
     stem_shard: dict[str, int] = field(default_factory=dict)
     nb: int = 1
+    fc: dict[str, str] = field(default_factory=dict)
+    """Frequent stem -> its letters' facet counts, encoded (see :func:`_facet_counts`)."""
     bkeys: dict[int, list[str]] = field(default_factory=dict)
     """pair shard -> its keys (so an update finds a shard's pairs without hashing them all)."""
 
@@ -344,6 +346,9 @@ class _Renderer:
     def pshard(self, no: int) -> tuple[str, bytes]:
         s = self.s
         data = {stem: _entry(s.post[stem], s, self.norms, sorted(self.stem_forms[stem])) for stem in s.pshards[no] if stem in s.post}
+        for stem, entry in data.items():
+            if stem in s.fc:
+                entry["fc"] = s.fc[stem]
         return f"p/{no}.js", _js(f"p/{no}", data)
 
     def bshard(self, no: int, keys: Iterable[str]) -> tuple[str, bytes]:
@@ -375,17 +380,62 @@ class _Renderer:
             labels = s.labels.get(facet, {})
             rows = [[v, labels.get(v, v), encode_docset(ds, s.n)] for v, ds in sorted(values.items(), key=lambda kv: (-len(kv[1]), kv[0]))]
             out[f"v/{facet}.js"] = _js(f"v/{facet}", rows)
+        order = _value_order(s)
+        out["v/labels.js"] = _js("v/labels", {f: [[v, s.labels.get(f, {}).get(v, v), c] for v, c in order[f]] for f in FACETS})
         return out
 
     def meta(self, keys: Iterable[str]) -> bytes:
         s = self.s
         return _js("meta", {
             "v": FORMAT, "n": s.n, "live": s.live, "avgdl": round(s.avgdl, 3), "k1": K1, "b": B, "fd": FRAG_DIR,
-            "nb": s.nb, "keys": front_code(keys), "facets": list(FACETS), "stop": sorted(STOP_WORDS), "min": MIN_SIZE,
+            "nb": s.nb, "fcmin": fc_min(s.n), "keys": front_code(keys), "facets": list(FACETS), "stop": sorted(STOP_WORDS), "min": MIN_SIZE,
         })
 
     def dict_keys(self) -> list[str]:
         return [k for k, forms in self.dshard_forms.items() if any(self.s.forms[f] in self.s.post for f in forms)]
+
+
+def _value_order(state: State) -> dict[str, list[tuple[str, int]]]:
+    """Facet -> [(value, letters)] in slug order: the order of ``fc`` counts and ``v/labels.js``."""
+    counts: dict[str, Counter[str]] = {f: Counter() for f in FACETS}
+    for fs in state.facets:
+        if fs:
+            for f in FACETS:
+                counts[f].update(fs.get(f, ()))
+    return {f: sorted(counts[f].items()) for f in FACETS}
+
+
+def fc_min(n: int) -> int:
+    """Stems in at least this many letters carry precomputed facet counts."""
+    return max(FULL, n // 20)
+
+
+def _facet_counts(state: State, stems: Iterable[str] | None = None) -> dict[str, str]:
+    """For each frequent stem (df >= fc_min), its letters' count per facet value, as base64
+    varints in the order of :func:`_value_order`.  A query of one such word without filters
+    shows exact facet counts from its postings entry alone, without the facet files (which grow
+    with the archive).  Counting is AND + popcount of Python-int bitmaps."""
+    order = _value_order(state)
+    n = state.n
+    value_bits: list[int] = []
+    members: dict[tuple[str, str], list[int]] = defaultdict(list)
+    for num, fs in enumerate(state.facets):
+        if fs:
+            for f in FACETS:
+                for v in fs.get(f, ()):
+                    members[(f, v)].append(num)
+    for f in FACETS:
+        for v, _ in order[f]:
+            value_bits.append(int.from_bytes(_bitmap(members[(f, v)], n), "little"))
+    out: dict[str, str] = {}
+    lo = fc_min(n)
+    for stem in stems if stems is not None else state.post:
+        arr = state.post.get(stem)
+        if arr is None or len(arr) < lo:
+            continue
+        bits = int.from_bytes(_bitmap(list(map(operator.rshift, arr, repeat(8))), n), "little")
+        out[stem] = base64.b64encode(_varints([(bits & vb).bit_count() for vb in value_bits])).decode()
+    return out
 
 
 def _fragment(doc: SearchDoc, num: int) -> tuple[str, bytes]:
@@ -457,6 +507,7 @@ def build(docs: Iterable[SearchDoc], site_dir: Path, index_dir: Path) -> dict[st
     state.forms = dict(stems)
     state.splits = _split_table(state.forms)
     _assign_pshards(state)
+    state.fc = _facet_counts(state)
     r = _Renderer(state)
     for no in range(len(state.pshards)):
         out.put(*r.pshard(no))
@@ -609,6 +660,8 @@ def update(changed: Sequence[SearchDoc], removed_ids: Sequence[str], site_dir: P
             del state.pairs[key]
             state.bkeys[fnv1a(key) % state.nb].remove(key)
     state.forms = dict(stems)
+    old_fc, state.fc = state.fc, _facet_counts(state)  # value order may change: compare them all
+    touched_stems |= {stem for stem in old_fc.keys() | state.fc.keys() if old_fc.get(stem) != state.fc.get(stem)}
     r = _Renderer(state)
     pshards = {state.stem_shard[s] for s in touched_stems if s in state.stem_shard}
     touched_b = {fnv1a(k) % state.nb for k in touched_pairs}
