@@ -154,3 +154,34 @@ def test_front_coding() -> None:
     coded = front_code(reversed(keys))
     assert coded == "00000 31 32 0ab 2c 0b 0\u00e9t\u00e9"
     assert front_decode(coded) == sorted(keys)
+
+
+def test_precomputed_facet_counts_are_exact(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from sitegen.search import static_index
+    from sitegen.search.documents import FACETS, documents
+
+    monkeypatch.setattr(static_index, "fc_min", lambda n: 2)
+    letters = sample_letters()
+    build_indexes(letters, tmp_path / "site", tmp_path / "ix")
+    root = tmp_path / "site" / "search"
+    labels = _load(root / "v" / "labels.js")
+    frag_ids = {int(f.stem): _load(f)["id"] for f in root.glob("f/*/*.js")}
+    docs = {d.id: d for d in documents(letters)}
+    checked = 0
+    for shard in root.glob("p/*.js"):
+        for stem, entry in _load(shard).items():
+            if "fc" not in entry:
+                assert entry["n"] < 2
+                continue
+            raw, counts, val, shift = base64.b64decode(entry["fc"]), [], 0, 0
+            for byte in raw:
+                val |= (byte & 127) << shift
+                shift += 7
+                if not byte & 128:
+                    counts.append(val)
+                    val = shift = 0
+            ids = [frag_ids[d] for d in _docset(entry["d"])]
+            expected = [sum(1 for i in ids if v in docs[i].facets.get(f, ())) for f in FACETS for v, _, _ in labels[f]]
+            assert counts == expected, stem
+            checked += 1
+    assert checked > 10
