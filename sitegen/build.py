@@ -16,6 +16,7 @@ import argparse
 import importlib
 import multiprocessing
 import os
+import posixpath
 import shutil
 import signal
 import sys
@@ -274,6 +275,9 @@ def _jobs(jobs: int | None) -> int:
 def letter_sources(cfg: SiteConfig, sources: Sources | None = None) -> list[tuple[str, str]]:
     """(path, source) of every letter; source is the path relative to the content folder."""
     src = sources or discover(cfg.content_dir)
+    base = str(cfg.content_dir)
+    if len(src.letter_sources) == len(src.letters):
+        return [(os.path.join(base, s), s) for s in src.letter_sources]
     return [(str(p), p.relative_to(cfg.content_dir).as_posix()) for p in src.letters]
 
 
@@ -388,14 +392,16 @@ def _copy_plan(cfg: SiteConfig, sources: Sources, archive: Archive, index: Lette
             taken.add(site_path)
             out.append((file, site_path, file_key(file)))
     files = index.files if index is not None else {}
+    base = str(cfg.content_dir)
     for letter in archive.letters:
-        src = cfg.content_dir / letter.source
+        src = os.path.join(base, letter.source)
+        stem, suffix = os.path.splitext(posixpath.basename(letter.source))
         known = files.get(letter.source)
         if known is not None:
-            out.append((src, urls.letter_file_url(letter.id, src.suffix or ".txt"), digest("letter", known[2])))
-        elif src.is_file():
-            out.append((src, urls.letter_file_url(letter.id, src.suffix or ".txt"), file_key(src)))
-        pdf = sources.originals.get(Path(letter.source).stem)
+            out.append((Path(src), urls.letter_file_url(letter.id, suffix or ".txt"), digest("letter", known[2])))
+        elif os.path.isfile(src):
+            out.append((Path(src), urls.letter_file_url(letter.id, suffix or ".txt"), file_key(Path(src))))
+        pdf = sources.originals.get(stem)
         if pdf is not None:
             out.append((pdf, urls.letter_file_url(letter.id, ".pdf"), file_key(pdf)))
     return out
@@ -526,7 +532,7 @@ def build_site(cfg: SiteConfig, *, strict: bool = False, jobs: int | None = None
             old = cache.load_manifest(cfg.out_dir)
         new = Manifest()
         report.pages = _render(cfg, archive, sources, slims, memory, pkey, writer, n, progress, stages,
-                               cache, old, new, report)
+                               cache, old, new, report, index.files if index is not None else None)
         t = time.perf_counter()
         html_paths = [p for p in writer.written if p.endswith(".html")]
         everything = digest_strings(f"{l.id}\t{slims[l.id].digest}" for l in archive.letters)
@@ -573,7 +579,7 @@ def build_site(cfg: SiteConfig, *, strict: bool = False, jobs: int | None = None
 def _render(cfg: SiteConfig, archive: Archive, sources: Sources, slims: dict[str, Slim],
             memory: dict[str, Letter] | None, pkey: str, writer: SiteWriter, jobs: int, progress: bool,
             stages: dict[str, float], cache: BuildCache | None, old: Manifest, new: Manifest,
-            report: BuildReport) -> int:
+            report: BuildReport, index_files: dict[str, Any] | None = None) -> int:
     """Plan every page; link the unchanged ones from the previous output, render the rest."""
     t = time.perf_counter()
     env = make_env(cfg)
@@ -581,12 +587,14 @@ def _render(cfg: SiteConfig, archive: Archive, sources: Sources, slims: dict[str
     r = Renderer(cfg, env, pages)
     titles = {slug: g.title for slug, g in archive.procedures.items()}
     originals: dict[str, str] = {}
+    base = str(cfg.content_dir)
+    known = index_files or {}
     for letter in archive.letters:
-        stem = Path(letter.source).stem
+        stem, suffix = os.path.splitext(posixpath.basename(letter.source))
         if stem in sources.originals:
             originals[letter.id] = urls.letter_file_url(letter.id, ".pdf")
-        elif (cfg.content_dir / letter.source).is_file():
-            originals[letter.id] = urls.letter_file_url(letter.id, Path(letter.source).suffix or ".txt")
+        elif letter.source in known or os.path.isfile(os.path.join(base, letter.source)):
+            originals[letter.id] = urls.letter_file_url(letter.id, suffix or ".txt")
     notes: dict[tuple[str, str], str] = {}
     for kind, found in (("procedure", sources.procedure_notes), ("guideline", sources.guideline_notes)):
         groups = archive.procedures if kind == "procedure" else archive.guidelines
@@ -689,7 +697,8 @@ def run(args: argparse.Namespace) -> int:
     show = not getattr(args, "quiet", False)
     try:
         report = build_site(cfg, strict=bool(getattr(args, "strict", False)), jobs=getattr(args, "jobs", None),
-                            progress=show)
+                            progress=show, incremental=not getattr(args, "clean", False),
+                            search=False if getattr(args, "no_search", False) else None)
     except SitegenError:
         print(f"sitegen: build failed; the previous site in {cfg.out_dir} was left as it was", file=sys.stderr)
         raise

@@ -36,6 +36,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--strict", action="store_true", help="fail the build on any warning")
     p.add_argument("--jobs", type=int, default=None, help="worker processes (default: number of cores)")
     p.add_argument("--quiet", action="store_true", help="no progress bar")
+    p.add_argument("--clean", action="store_true", help="ignore the build cache: parse and render everything")
+    p.add_argument("--no-search", action="store_true", help="skip the search indexes (also SITEGEN_SKIP_SEARCH=1)")
     p.set_defaults(module="sitegen.build")
 
     p = sub.add_parser("search", help="search the Whoosh index written by the last build")

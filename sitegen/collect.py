@@ -232,10 +232,15 @@ def collect(letters: Iterable[Letter], procedure_titles: dict[str, str] | None =
             decisions[ref.decision_key].refs.append(ref)
             if item.body_region:
                 rs = slugify(item.body_region)
-                regions.setdefault(rs, Group(rs, item.body_region.capitalize())).refs.append(ref)
+                rg = regions.get(rs)
+                if rg is None:
+                    rg = regions[rs] = Group(rs, item.body_region.capitalize())
+                rg.refs.append(ref)
         for sp in dict.fromkeys(letter.reviewer.specialties):
             ss = slugify(sp)
-            grp = specialties.setdefault(ss, Group(ss, sp))
+            grp = specialties.get(ss)
+            if grp is None:
+                grp = specialties[ss] = Group(ss, sp)
             grp.refs.extend(
                 ItemRef(letter.id, letter.case_number, i, it, letter.date_of_injury, letter.year, sp, (), ())
                 for i, it in enumerate(letter.items)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -21,6 +22,8 @@ class Sources:
     """Procedure slug -> curator note (content/procedures/<slug>.md)."""
     guideline_notes: dict[str, Path]
     """Guideline key -> note (content/guidelines/<key>.md)."""
+    letter_sources: tuple[str, ...] = ()
+    """The letters' paths relative to the content folder (posix), in the order of ``letters``."""
 
 
 def _md(folder: Path) -> dict[str, Path]:
@@ -29,18 +32,36 @@ def _md(folder: Path) -> dict[str, Path]:
     return {p.stem: p for p in sorted(folder.glob("*.md")) if not p.name.startswith(".")}
 
 
+def _walk(root: Path) -> list[str]:
+    """Every file under ``root`` as a relative posix path, in pathlib's sort order; hidden
+    files are skipped (hidden folders are walked, as rglob does)."""
+    found: list[str] = []
+    base = str(root)
+    for folder, dirs, files in os.walk(base):
+        rel = os.path.relpath(folder, base)
+        prefix = "" if rel == "." else rel.replace(os.sep, "/") + "/"
+        found += [prefix + f for f in files if not f.startswith(".")]
+    found.sort(key=lambda r: r.split("/"))
+    return found
+
+
 def discover(content: Path) -> Sources:
     letters_dir = content / "letters"
     letters: list[Path] = []
+    sources: list[str] = []
     originals: dict[str, Path] = {}
     if letters_dir.is_dir():
-        for p in sorted(letters_dir.rglob("*")):
-            if not p.is_file() or p.name.startswith("."):
+        for rel in _walk(letters_dir):
+            name = rel.rsplit("/", 1)[-1]
+            stem, dot, suffix = name.rpartition(".")
+            if not dot or not stem:
                 continue
-            if p.suffix.lower() in LETTER_SUFFIXES:
-                letters.append(p)
-            elif p.suffix.lower() in ORIGINAL_SUFFIXES:
-                originals[p.stem] = p
+            suffix = "." + suffix.lower()
+            if suffix in LETTER_SUFFIXES:
+                letters.append(letters_dir / rel)
+                sources.append("letters/" + rel)
+            elif suffix in ORIGINAL_SUFFIXES:
+                originals[stem] = letters_dir / rel
     pages_dir = content / "pages"
     pages = tuple(sorted(pages_dir.glob("*.md"))) if pages_dir.is_dir() else ()
     return Sources(
@@ -49,4 +70,5 @@ def discover(content: Path) -> Sources:
         pages=pages,
         procedure_notes=_md(content / "procedures"),
         guideline_notes=_md(content / "guidelines"),
+        letter_sources=tuple(sources),
     )

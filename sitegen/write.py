@@ -21,9 +21,10 @@ class SiteWriter:
         self.written: dict[str, str] = {}
         """site path -> what produced it (for the duplicate-path error)."""
         self.bytes_written = 0
-        self._dirs: set[Path] = set()
+        self._dirs: set[str] = set()
+        self._root = str(root)
 
-    def claim(self, path: str, origin: str = "") -> Path:
+    def claim(self, path: str, origin: str = "") -> str:
         """Reserve ``path`` (for a worker process to write); returns its file."""
         return self._claim(path, origin or path)
 
@@ -31,7 +32,7 @@ class SiteWriter:
         """Hard-link ``old_root/path`` (the previous output) into the site; False if impossible."""
         target = self._claim(path, origin or path)
         try:
-            os.link(old_root / path, target)
+            os.link(os.path.join(old_root, path), target)
         except OSError:
             del self.written[path]
             return False
@@ -40,16 +41,17 @@ class SiteWriter:
     def release(self, path: str) -> None:
         self.written.pop(path, None)
 
-    def _claim(self, path: str, origin: str) -> Path:
+    def _claim(self, path: str, origin: str) -> str:
         if path.startswith("/") or ".." in path.split("/"):
             raise BuildError(f"{origin}: output path {path!r} escapes the site folder")
         if path in self.written:
             raise BuildError(f"two outputs for {path}: {self.written[path]} and {origin}")
         self.written[path] = origin
-        target = self.root / path
-        if target.parent not in self._dirs:
-            target.parent.mkdir(parents=True, exist_ok=True)
-            self._dirs.add(target.parent)
+        target = os.path.join(self._root, path)
+        parent = os.path.dirname(target)
+        if parent not in self._dirs:
+            os.makedirs(parent, exist_ok=True)
+            self._dirs.add(parent)
         return target
 
     def write_text(self, path: str, text: str, origin: str = "") -> None:
@@ -57,7 +59,8 @@ class SiteWriter:
 
     def write_bytes(self, path: str, data: bytes, origin: str = "") -> None:
         target = self._claim(path, origin or path)
-        target.write_bytes(data)
+        with open(target, "wb") as fh:
+            fh.write(data)
         self.bytes_written += len(data)
 
     def copy_file(self, src: Path, path: str) -> None:
