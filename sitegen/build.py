@@ -291,6 +291,9 @@ class Session:
     saved_at: float = 0.0
     save_every: float = 10.0
     """Seconds between writes of the letter index to disk (it is only a cache)."""
+    in_place: bool = True
+    """Update the output folder in place (each file replaced atomically, removed pages
+    deleted) instead of linking a whole new folder and swapping it in; see docs/site.md."""
 
 
 def load_slims(cfg: SiteConfig, sources: Sources, cache: BuildCache | None, index: LetterIndex, jobs: int,
@@ -531,8 +534,14 @@ def build_site(cfg: SiteConfig, *, strict: bool = False, jobs: int | None = None
         else:
             old = cache.load_manifest(cfg.out_dir)
         new = Manifest()
+        in_place = (session is not None and session.in_place and cache is not None and incremental
+                    and old.identity is not None)
+        if in_place:
+            reuse: Callable[[str, str], bool] = writer.keep
+        else:
+            reuse = lambda path, origin="": writer.link(cfg.out_dir, path, origin)  # noqa: E731
         report.pages = _render(cfg, archive, sources, slims, memory, pkey, writer, n, progress, stages,
-                               cache, old, new, report, index.files if index is not None else None)
+                               cache, old, new, report, index.files if index is not None else None, reuse)
         t = time.perf_counter()
         html_paths = [p for p in writer.written if p.endswith(".html")]
         everything = digest_strings(f"{l.id}\t{slims[l.id].digest}" for l in archive.letters)
@@ -541,25 +550,30 @@ def build_site(cfg: SiteConfig, *, strict: bool = False, jobs: int | None = None
         for path, make in big:
             key = digest(render_code_hash(), path, everything)
             new.pages[path] = key
-            if not (old.pages.get(path) == key and writer.link(cfg.out_dir, path)):
+            if not (old.pages.get(path) == key and reuse(path, path)):
                 writer.write_text(path, make())
         for item in (exports.sitemap(cfg, [p for p in html_paths if p != urls.NOT_FOUND]),
                      exports.robots(cfg), exports.atom_feed(cfg, archive)):
             writer.write_text(*item)
         for src, path, key in _copy_plan(cfg, sources, archive, index, slims):
             new.pages[path] = key
-            if not (old.pages.get(path) == key and writer.link(cfg.out_dir, path)):
+            if not (old.pages.get(path) == key and reuse(path, str(src))):
                 writer.copy_file(src, path)
         stages["exports"] = time.perf_counter() - t
+        if cache is not None:
+            cache.forget_manifest()  # the output is about to change: no manifest until it is recorded
+        if in_place:
+            assert session is not None
+            session.manifest = None
+            _commit_in_place(tmp, cfg.out_dir, writer, old, new)
         t = time.perf_counter()
         if _search_enabled(search):
-            report.search = _run_search(cfg, archive, slims, memory, cache, old, new, tmp, pkey, report)
+            report.search = _run_search(cfg, archive, slims, memory, cache, old, new, tmp, pkey, in_place)
         stages["search"] = time.perf_counter() - t
         report.files = len(writer.written) + int((report.search or {}).get("files", 0) or 0)
         report.bytes = writer.bytes_written
-        if cache is not None:
-            cache.forget_manifest()  # the output is about to change: no manifest until it is recorded
-        _swap(tmp, cfg.out_dir)
+        if not in_place:
+            _swap(tmp, cfg.out_dir)
         new.identity = folder_identity(cfg.out_dir)
         if cache is not None:
             cache.save_manifest(new)
@@ -579,7 +593,7 @@ def build_site(cfg: SiteConfig, *, strict: bool = False, jobs: int | None = None
 def _render(cfg: SiteConfig, archive: Archive, sources: Sources, slims: dict[str, Slim],
             memory: dict[str, Letter] | None, pkey: str, writer: SiteWriter, jobs: int, progress: bool,
             stages: dict[str, float], cache: BuildCache | None, old: Manifest, new: Manifest,
-            report: BuildReport, index_files: dict[str, Any] | None = None) -> int:
+            report: BuildReport, index_files: dict[str, Any] | None, reuse: Callable[[str, str], bool]) -> int:
     """Plan every page; link the unchanged ones from the previous output, render the rest."""
     t = time.perf_counter()
     env = make_env(cfg)
@@ -617,7 +631,7 @@ def _render(cfg: SiteConfig, archive: Archive, sources: Sources, slims: dict[str
         if all(old.pages.get(p) == task.key for p in task.paths):
             done = []
             for p in task.paths:
-                if writer.link(cfg.out_dir, p, task.origin or p):
+                if reuse(p, task.origin or p):
                     done.append(p)
                 else:
                     break
@@ -653,10 +667,43 @@ def _render(cfg: SiteConfig, archive: Archive, sources: Sources, slims: dict[str
     return sum(1 for p in writer.written if p.endswith(".html"))
 
 
+def _commit_in_place(tmp: Path, out: Path, writer: SiteWriter, old: Manifest, new: Manifest) -> None:
+    """Move the staged files over their old versions (one atomic rename each), then delete
+    the files of pages that no longer exist, and folders they leave empty."""
+    made: set[str] = set()
+    src_root, dst_root = str(tmp), str(out)
+    for path in writer.written:
+        if path in writer.kept:
+            continue
+        dst = os.path.join(dst_root, path)
+        parent = os.path.dirname(dst)
+        if parent not in made:
+            os.makedirs(parent, exist_ok=True)
+            made.add(parent)
+        os.replace(os.path.join(src_root, path), dst)
+    for path in old.pages:
+        if path in new.pages or path in writer.written:
+            continue
+        try:
+            os.unlink(os.path.join(dst_root, path))
+        except FileNotFoundError:
+            pass
+        folder = posixpath.dirname(path)
+        while folder:
+            try:
+                os.rmdir(os.path.join(dst_root, folder))
+            except OSError:
+                break
+            folder = posixpath.dirname(folder)
+
+
 def _run_search(cfg: SiteConfig, archive: Archive, slims: dict[str, Slim], memory: dict[str, Letter] | None,
                 cache: BuildCache | None, old: Manifest, new: Manifest, tmp: Path, pkey: str,
-                report: BuildReport) -> dict[str, Any] | None:
-    """Update the search indexes for the letters that changed, or build them from scratch."""
+                in_place: bool) -> dict[str, Any] | None:
+    """Update the search indexes for the letters that changed, or build them from scratch.
+
+    The static index goes to ``tmp/search`` (copied from the previous output first when it is
+    updated), or, ``in_place``, is updated inside the output folder."""
     def full(slim: Slim) -> Letter:
         if memory is not None:
             return memory[slim.digest]
@@ -674,12 +721,25 @@ def _run_search(cfg: SiteConfig, archive: Archive, slims: dict[str, Slim], memor
         changed = [slims[i] for i, d in now.items() if old.search_letters.get(i) != d]
         removed = sorted(i for i in old.search_letters if i not in now)
         if len(changed) + len(removed) <= max(50, len(now) // 4):
-            shutil.copytree(old_search, tmp / "search")
-            try:
-                return _update_search([full(s) for s in changed], removed, tmp, cfg)
-            except SitegenError:
-                shutil.rmtree(tmp / "search", ignore_errors=True)
-    return _search(LazyLetters(ordered, full), tmp, cfg)
+            if in_place:
+                if not changed and not removed:
+                    return {"files": 0, "updated": 0}
+                try:
+                    return _update_search([full(s) for s in changed], removed, cfg.out_dir, cfg)
+                except SitegenError:
+                    pass
+            else:
+                shutil.copytree(old_search, tmp / "search")
+                try:
+                    return _update_search([full(s) for s in changed], removed, tmp, cfg)
+                except SitegenError:
+                    shutil.rmtree(tmp / "search", ignore_errors=True)
+    stats = _search(LazyLetters(ordered, full), tmp, cfg)
+    if in_place and (tmp / "search").is_dir():
+        if old_search.exists():
+            os.replace(old_search, tmp / "search.old")
+        os.replace(tmp / "search", old_search)
+    return stats
 
 
 def _main_thread() -> bool:

@@ -22,6 +22,8 @@ class SiteWriter:
         """site path -> what produced it (for the duplicate-path error)."""
         self.bytes_written = 0
         self._dirs: set[str] = set()
+        self.kept: set[str] = set()
+        """Paths claimed by :meth:`keep`: left as they are in the output folder."""
         self._root = str(root)
 
     def claim(self, path: str, origin: str = "") -> str:
@@ -38,8 +40,17 @@ class SiteWriter:
             return False
         return True
 
+    def keep(self, path: str, origin: str = "") -> bool:
+        """Claim ``path`` as already present in the output (in-place builds); writes nothing."""
+        if path in self.written:
+            raise BuildError(f"two outputs for {path}: {self.written[path]} and {origin or path}")
+        self.written[path] = origin or path
+        self.kept.add(path)
+        return True
+
     def release(self, path: str) -> None:
         self.written.pop(path, None)
+        self.kept.discard(path)
 
     def _claim(self, path: str, origin: str) -> str:
         if path.startswith("/") or ".." in path.split("/"):
