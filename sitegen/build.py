@@ -275,10 +275,8 @@ def _jobs(jobs: int | None) -> int:
 def letter_sources(cfg: SiteConfig, sources: Sources | None = None) -> list[tuple[str, str]]:
     """(path, source) of every letter; source is the path relative to the content folder."""
     src = sources or discover(cfg.content_dir)
-    base = str(cfg.content_dir)
-    if len(src.letter_sources) == len(src.letters):
-        return [(os.path.join(base, s), s) for s in src.letter_sources]
-    return [(str(p), p.relative_to(cfg.content_dir).as_posix()) for p in src.letters]
+    base = str(cfg.content_dir) + "/"
+    return [(base + s, s) for s in src.letter_sources]
 
 
 @dataclass
@@ -377,9 +375,9 @@ def _taxonomy_titles(cfg: SiteConfig) -> dict[str, str]:
 
 
 def _copy_plan(cfg: SiteConfig, sources: Sources, archive: Archive, index: LetterIndex | None,
-               slims: dict[str, Slim]) -> list[tuple[Path, str, str]]:
+               slims: dict[str, Slim]) -> list[tuple[Path | str, str, str]]:
     """(source file, site path, key) of every file copied into the site."""
-    out: list[tuple[Path, str, str]] = []
+    out: list[tuple[Path | str, str, str]] = []
     user_static = cfg.static_dir or (cfg.content_dir / "static")
     taken: set[str] = set()
     for root in (user_static, DEFAULT_STATIC):
@@ -395,15 +393,15 @@ def _copy_plan(cfg: SiteConfig, sources: Sources, archive: Archive, index: Lette
             taken.add(site_path)
             out.append((file, site_path, file_key(file)))
     files = index.files if index is not None else {}
-    base = str(cfg.content_dir)
+    base = str(cfg.content_dir) + "/"
     for letter in archive.letters:
-        src = os.path.join(base, letter.source)
-        stem, suffix = os.path.splitext(posixpath.basename(letter.source))
+        src = base + letter.source
+        stem, suffix = posixpath.splitext(posixpath.basename(letter.source))
         known = files.get(letter.source)
         if known is not None:
-            out.append((Path(src), urls.letter_file_url(letter.id, suffix or ".txt"), digest("letter", known[2])))
+            out.append((src, urls.letter_file_url(letter.id, suffix or ".txt"), "letter:" + known[2]))
         elif os.path.isfile(src):
-            out.append((Path(src), urls.letter_file_url(letter.id, suffix or ".txt"), file_key(Path(src))))
+            out.append((src, urls.letter_file_url(letter.id, suffix or ".txt"), file_key(Path(src))))
         pdf = sources.originals.get(stem)
         if pdf is not None:
             out.append((pdf, urls.letter_file_url(letter.id, ".pdf"), file_key(pdf)))

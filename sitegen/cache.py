@@ -44,20 +44,12 @@ def sha256_file(path: Path) -> str:
 
 def digest(*parts: object) -> str:
     """sha256 of the parts' reprs, as a short hex key."""
-    h = hashlib.sha256()
-    for p in parts:
-        h.update(repr(p).encode("utf-8", "surrogatepass"))
-        h.update(b"\x00")
-    return h.hexdigest()[:32]
+    return hashlib.sha256(repr(parts).encode("utf-8", "surrogatepass")).hexdigest()[:32]
 
 
 def digest_strings(items: Iterable[str]) -> str:
     """Order-sensitive hash of many strings (letter digests, paths)."""
-    h = hashlib.sha256()
-    for s in items:
-        h.update(s.encode("utf-8", "surrogatepass"))
-        h.update(b"\n")
-    return h.hexdigest()[:32]
+    return hashlib.sha256("\n".join(items).encode("utf-8", "surrogatepass")).hexdigest()[:32]
 
 
 def _tree_files(root: Path) -> list[Path]:

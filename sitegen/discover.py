@@ -12,8 +12,11 @@ ORIGINAL_SUFFIXES = (".pdf",)
 
 @dataclass(frozen=True)
 class Sources:
-    letters: tuple[Path, ...]
-    """Letter text files under content/letters, sorted."""
+    root: Path
+    """The content folder."""
+    letter_sources: tuple[str, ...]
+    """Letter text files under content/letters as paths relative to the content folder
+    (posix), sorted as pathlib sorts them."""
     originals: dict[str, Path]
     """letter file stem -> original PDF beside it, when present."""
     pages: tuple[Path, ...]
@@ -22,8 +25,11 @@ class Sources:
     """Procedure slug -> curator note (content/procedures/<slug>.md)."""
     guideline_notes: dict[str, Path]
     """Guideline key -> note (content/guidelines/<key>.md)."""
-    letter_sources: tuple[str, ...] = ()
-    """The letters' paths relative to the content folder (posix), in the order of ``letters``."""
+
+    @property
+    def letters(self) -> tuple[Path, ...]:
+        """Letter text files under content/letters, sorted."""
+        return tuple(self.root / s for s in self.letter_sources)
 
 
 def _md(folder: Path) -> dict[str, Path]:
@@ -47,7 +53,6 @@ def _walk(root: Path) -> list[str]:
 
 def discover(content: Path) -> Sources:
     letters_dir = content / "letters"
-    letters: list[Path] = []
     sources: list[str] = []
     originals: dict[str, Path] = {}
     if letters_dir.is_dir():
@@ -58,17 +63,16 @@ def discover(content: Path) -> Sources:
                 continue
             suffix = "." + suffix.lower()
             if suffix in LETTER_SUFFIXES:
-                letters.append(letters_dir / rel)
                 sources.append("letters/" + rel)
             elif suffix in ORIGINAL_SUFFIXES:
                 originals[stem] = letters_dir / rel
     pages_dir = content / "pages"
     pages = tuple(sorted(pages_dir.glob("*.md"))) if pages_dir.is_dir() else ()
     return Sources(
-        letters=tuple(letters),
+        root=content,
+        letter_sources=tuple(sources),
         originals=originals,
         pages=pages,
         procedure_notes=_md(content / "procedures"),
         guideline_notes=_md(content / "guidelines"),
-        letter_sources=tuple(sources),
     )

@@ -237,6 +237,24 @@ def render_group_pages(r: Renderer, group: Group, kind: str, note: str | None, s
 # -- what a page depends on ------------------------------------------------------
 
 
+_REFS: dict[str, frozenset[str] | None] = {}
+
+
+def _references(env: jinja2.Environment, source: str) -> frozenset[str] | None:
+    """Templates ``source`` extends, includes or imports; None if one is dynamic (memoised)."""
+    if source not in _REFS:
+        from jinja2 import meta
+
+        try:
+            found = set(meta.find_referenced_templates(env.parse(source)))
+        except jinja2.TemplateSyntaxError:
+            found = set()  # the render reports the error; the hash only has to change with the source
+        if len(_REFS) > 1000:
+            _REFS.clear()
+        _REFS[source] = None if None in found else frozenset(str(f) for f in found)
+    return _REFS[source]
+
+
 def template_hashes(env: jinja2.Environment, user_dir: Path | None = None) -> tuple[dict[str, str], set[str]]:
     """Template name -> hash of its source and of every template it extends, includes or
     imports (transitively); and the names whose closure holds a template of ``user_dir``
@@ -244,22 +262,16 @@ def template_hashes(env: jinja2.Environment, user_dir: Path | None = None) -> tu
     be resolved statically depends on every template."""
     import hashlib
 
-    from jinja2 import meta
-
     names = sorted(env.list_templates(filter_func=lambda n: not n.startswith(".")))
     sources: dict[str, str] = {}
-    refs: dict[str, set[str] | None] = {}
+    refs: dict[str, frozenset[str] | None] = {}
     for name in names:
         try:
             source = env.loader.get_source(env, name)[0]  # type: ignore[union-attr]
         except jinja2.TemplateNotFound:
             continue
         sources[name] = source
-        try:
-            found = set(meta.find_referenced_templates(env.parse(source)))
-        except jinja2.TemplateSyntaxError:
-            found = set()  # the render reports the error; the hash only has to change with the source
-        refs[name] = None if None in found else {str(f) for f in found}  # type: ignore[comparison-overlap]
+        refs[name] = _references(env, source)
     everything = hashlib.sha256("".join(f"{n}\0{s}\0" for n, s in sorted(sources.items())).encode()).hexdigest()
     out: dict[str, str] = {}
     user: set[str] = set()

@@ -74,7 +74,7 @@ class SiteWriter:
             fh.write(data)
         self.bytes_written += len(data)
 
-    def copy_file(self, src: Path, path: str) -> None:
+    def copy_file(self, src: Path | str, path: str) -> None:
         target = self._claim(path, str(src))
         shutil.copyfile(src, target)
 
