@@ -156,6 +156,7 @@ _BILATERAL = re.compile(r"\b(?:bilateral|BUE|BLE)\b", re.I)
 _VISITS = (
     (re.compile(r"\b(\d+)\s*x\s*(\d+)\b"), lambda m: int(m.group(1)) * int(m.group(2))),
     (re.compile(r"\bx\s*(\d+)\s*(?:visits|sessions)\b"), lambda m: int(m.group(1))),
+    (re.compile(r"\b(?:visits|sessions)\s*x\s*(\d+)\b"), lambda m: int(m.group(1))),
     (re.compile(r"\b(\d+)\s*(?:full-day )?(?:visits|sessions)\b"), lambda m: int(m.group(1))),
 )
 
