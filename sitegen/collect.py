@@ -203,15 +203,20 @@ def collect(letters: Iterable[Letter], procedure_titles: dict[str, str] | None =
     decisions: dict[str, Group] = {k: Group(k, DECISION_TITLES[k]) for k in DECISION_KEYS}
     items = 0
     years = [y for l in ordered if (y := l.year)]
+    slugs: dict[str, str] = {}
+    gtitle: dict[Citation, str] = {}
     for letter in ordered:
         specialty = letter.reviewer.specialties[0] if letter.reviewer.specialties else None
+        lid, case, doi, year = letter.id, letter.case_number, letter.date_of_injury, letter.year
         for i, item in enumerate(letter.items):
             items += 1
-            cites = [c for c in item.guidelines.reviewer if guideline_key(c)]
-            keys = tuple(dict.fromkeys(guideline_key(c) for c in cites if guideline_key(c)))  # type: ignore[misc]
-            gtitles = tuple(dict.fromkeys(guideline_title(c) for c in cites))
-            ref = ItemRef(letter.id, letter.case_number, i, item, letter.date_of_injury, letter.year,
-                          specialty, keys, gtitles)  # type: ignore[arg-type]
+            cites = [(k, c) for c in item.guidelines.reviewer if (k := guideline_key(c))]
+            for _, c in cites:
+                if c not in gtitle:
+                    gtitle[c] = guideline_title(c)
+            keys = tuple(dict.fromkeys(k for k, _ in cites))
+            gtitles = tuple(dict.fromkeys(gtitle[c] for _, c in cites))
+            ref = ItemRef(lid, case, i, item, doi, year, specialty, keys, gtitles)  # type: ignore[arg-type]
             slug = item.procedure or UNMAPPED
             g = procedures.get(slug)
             if g is None:
@@ -219,32 +224,31 @@ def collect(letters: Iterable[Letter], procedure_titles: dict[str, str] | None =
                                              category=item.category if item.procedure else None)
             g.refs.append(ref)
             g.requests[item.request] += 1
-            for c in cites:
-                key = guideline_key(c)
-                assert key
+            for key, c in cites:
                 gg = guidelines.get(key)
                 if gg is None:
-                    gg = guidelines[key] = Group(key, guideline_title(c), source=c.source, document=c.document)
+                    gg = guidelines[key] = Group(key, gtitle[c], source=c.source, document=c.document)
                 if not gg.refs or gg.refs[-1] is not ref:
                     gg.refs.append(ref)
                 if c.topic:
                     gg.topics[c.topic] += 1
             decisions[ref.decision_key].refs.append(ref)
             if item.body_region:
-                rs = slugify(item.body_region)
+                rs = slugs.get(item.body_region)
+                if rs is None:
+                    rs = slugs[item.body_region] = slugify(item.body_region)
                 rg = regions.get(rs)
                 if rg is None:
                     rg = regions[rs] = Group(rs, item.body_region.capitalize())
                 rg.refs.append(ref)
         for sp in dict.fromkeys(letter.reviewer.specialties):
-            ss = slugify(sp)
+            ss = slugs.get(sp)
+            if ss is None:
+                ss = slugs[sp] = slugify(sp)
             grp = specialties.get(ss)
             if grp is None:
                 grp = specialties[ss] = Group(ss, sp)
-            grp.refs.extend(
-                ItemRef(letter.id, letter.case_number, i, it, letter.date_of_injury, letter.year, sp, (), ())
-                for i, it in enumerate(letter.items)
-            )
+            grp.refs.extend(ItemRef(lid, case, i, it, doi, year, sp, (), ()) for i, it in enumerate(letter.items))
     by_title = lambda d: dict(sorted(d.items(), key=lambda kv: (kv[1].title.lower(), kv[0])))  # noqa: E731
     return Archive(
         letters=ordered,
