@@ -763,6 +763,13 @@ class Renderer:
                         self.lines.append(Line(" ".join(cur)))
                         cur, n = [w[cut:]], len(w) - cut
                         continue
+                if hy and "-" in w[1:-1] and self.rng.random() < 0.5:  # a real hyphen falls at the line end
+                    cut = w.index("-", 1) + 1
+                    if n + cut + 1 <= WIDTH + 2:
+                        cur.append(w[:cut])
+                        self.lines.append(Line(" ".join(cur)))
+                        cur, n = [w[cut:]], len(w) - cut
+                        continue
                 self.lines.append(Line(" ".join(cur)))
                 cur, n = [w], len(w)
             else:

@@ -159,3 +159,41 @@ def test_cli_rejects_bad_options_without_traceback(tmp_path: Path) -> None:
     assert ok.returncode == 0, ok.stderr
     truth = (tmp_path / "c" / "truth.jsonl").read_text(encoding="utf-8").splitlines()
     assert [json.loads(x)["format"] for x in truth] == ["legacy-2013"] * 3
+
+
+def test_bench_extract_scores_records_against_truth() -> None:
+    import copy
+
+    import bench_extract as be  # noqa: E402  (benchmarks/ is on sys.path)
+
+    truth = [t for _, _, t in gc.iter_letters(12, seed=8)]
+
+    def record(t: dict) -> dict:
+        return {"id": t["id"], "format": t["format"], "case_number": t["case_number"],
+                "patient": dict(t["patient"]), "date_of_injury": t["date_of_injury"],
+                "reviewer": copy.deepcopy(t["reviewer"]),
+                "items": [{"request": i["request"], "decision": i["decision"], "procedure": i["procedure"],
+                           "category": i["category"], "body_region": i["body_region"], "laterality": i["laterality"],
+                           "drug": i["drug"], "strength": i["strength"], "quantity": i["quantity"],
+                           "visits": i["visits"], "associated_with": 0 if i["associated"] else None,
+                           "guidelines": {"claims_administrator": [], "reviewer": copy.deepcopy(i["reviewer_citations"])}}
+                          for i in t["items"]]}
+
+    perfect = {t["id"]: record(t) for t in truth}
+    assert all(m.pct == 100.0 for m in be.compare(truth, perfect))
+
+    broken = copy.deepcopy(perfect)
+    first = truth[0]
+    rec = broken[first["id"]]
+    rec["items"][0]["decision"] = "overturned" if first["items"][0]["decision"] == "upheld" else "upheld"
+    rec["items"][0]["request"] += " x"
+    rec["format"] = "unknown"
+    del broken[truth[1]["id"]]
+    scores = {m.name: m for m in be.compare(truth, broken, keep=5)}
+    n_items = sum(len(t["items"]) for t in truth)
+    assert scores["letter found"].right == len(truth) - 1
+    assert scores["format"].right == len(truth) - 2 and first["id"] in scores["format"].examples[0]
+    assert scores["items exact (count and request text)"].right == len(truth) - 2
+    # the renamed item is still aligned by position when counts match; the missing letter's items are not counted
+    assert scores["item decision"].total == n_items - len(truth[1]["items"])
+    assert scores["item decision"].right == scores["item decision"].total - 1
