@@ -98,3 +98,23 @@ def test_legacy_prose_part_of_mtus():
         ("ODG", "ODG", "Low Back", None),
     ]
     assert cites[1].topic == "MRI"
+
+
+def test_topic_keeps_balanced_parentheses():
+    c = one("Decision based on MTUS Chronic Pain Medical Treatment Guidelines NSAIDs (non-steroidal anti-inflammatory drugs) Page(s): 67-73")
+    assert (c.topic, c.pages) == ("NSAIDs (non-steroidal anti-inflammatory drugs)", "67-73")
+
+
+def test_prose_citations_keep_commas_in_topics_and_non_mtus_acoem_is_other():
+    from sitegen.parse.professional_review import prose_citations
+
+    (odg,) = prose_citations(
+        "The professional reviewer relied upon the Official Disability Guidelines (ODG), Low Back Chapter, "
+        "Preoperative testing, general, which is not part of the MTUS, as it is the most relevant guideline."
+    )
+    assert (odg.source, odg.chapter, odg.topic) == ("ODG", "Low Back", "Preoperative testing, general")
+    (acoem,) = prose_citations(
+        "The professional reviewer relied upon the ACOEM Practice Guidelines, Chapter 7, page 127, "
+        "which is not part of the MTUS, as it is relevant."
+    )
+    assert (acoem.source, acoem.document) == ("other", "ACOEM Practice Guidelines, Chapter 7, page 127")

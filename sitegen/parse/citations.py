@@ -130,8 +130,7 @@ def _mtus_citation(raw: str) -> Citation:
         tail = _PAGES.split(tail)[0] if _PAGES.search(tail) else tail
         tail = re.sub(r",?\s*which\s+is\s+(?:not\s+)?part\s+of\s+the\s+MTUS.*$", "", tail, flags=re.I)
         tail = re.sub(r"^\s*(?:\(\s*\w+\s*\)|\(?20\d\d\)?)\s*", "", tail)
-        tail = tail.strip(" ,;:.-()")
-        topic = tail or None
+        topic = strip_unbalanced(tail.strip(" ,;:.-")) or None
     return Citation(source="MTUS", document=document, chapter=chapter, topic=topic, pages=pages, raw=raw)
 
 
@@ -150,6 +149,20 @@ def _odg_citation(rest: str, raw: str) -> Citation:
     if topic:
         topic = re.sub(r"^(?:chapter|section)\s*[,:\-]?\s*", "", topic, flags=re.I) or None
     return Citation(source="ODG", document="ODG", chapter=chapter, topic=topic, pages=_pages(raw), raw=raw)
+
+
+def strip_unbalanced(text: str) -> str:
+    """Trim punctuation and parentheses that do not pair up: "(ESIs)" stays, "Opioids)" loses its ")"."""
+    while text:
+        if text[-1] == ")" and text.count("(") < text.count(")"):
+            text = text[:-1].rstrip(" ,;:.-")
+        elif text[0] == "(" and text.count("(") > text.count(")"):
+            text = text[1:].lstrip(" ,;:.-")
+        elif text[0] == "(" and text[-1] == ")" and text.count("(") == 1:
+            text = text[1:-1].strip(" ,;:.-")  # "(2009)" or "(Opioids)" alone
+        else:
+            break
+    return text
 
 
 def _pages(text: str) -> str | None:

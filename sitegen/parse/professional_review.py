@@ -52,6 +52,8 @@ _DECISION_IS = re.compile(
 )
 _NECESSARY = re.compile(r"\bis\s+(not\s*)?medically\s+necessary", re.I)
 _ACOEM_CH = re.compile(r"ACOEM[^.]{0,120}?Chapter\s+(\d{1,2})|Chapter\s+(\d{1,2})[^.]{0,80}?ACOEM", re.I)
+_PROSE_TAIL = re.compile(r",?\s+(?:which|as|because|were|was|is|are|since|for\s+the)\b", re.I)
+_PROSE_LEAD = re.compile(r"^.*?\b(?:relied\s+(?:up)?on|based\s+(?:his|her|his/her|their|the)?\s*decision\s+on)\s+(?:the\s+)?", re.I)
 _MTUS_DOC = re.compile(
     r"Chronic\s+Pain\s+Medical\s+Treatment\s+Guidelines?|Post[\s-]*surgical\s+(?:Treatment\s+)?Guidelines?|Acupuncture\s+Medical\s+Treatment\s+Guidelines?",
     re.I,
@@ -212,13 +214,17 @@ def prose_citations(text: str) -> tuple[Citation, ...]:
     seen: set[tuple[str | None, ...]] = set()
     for sentence in re.split(r"(?<=[a-z0-9)])\.\s+(?=[A-Z])", t):
         cites: list[Citation] = []
-        if _ACOEM_CH.search(sentence) or (_MTUS_DOC.search(sentence)):
-            cites.append(_mtus_citation(sentence))
         odg = _ODG.search(sentence)
+        if _ACOEM_CH.search(sentence) or _MTUS_DOC.search(sentence):
+            if "not part of the mtus" in sentence.lower() and not odg:
+                document = _PROSE_TAIL.split(_PROSE_LEAD.sub("", sentence))[0].strip(" .,")
+                cites.append(Citation(source="other", document=document or None, raw=sentence))
+            else:
+                cites.append(_mtus_citation(sentence))
         if odg:
             c = _odg_citation(sentence[odg.end():], sentence)
             if c.topic:  # prose: "..., Epidural steroid injections, were used because ..."
-                c = replace(c, topic=c.topic.split(",")[0].strip() or None)
+                c = replace(c, topic=_PROSE_TAIL.split(c.topic)[0].strip(" ,") or None)
             cites.append(c)
         for c in cites:
             key = (c.source, c.document, c.chapter)
