@@ -225,6 +225,16 @@ def test_associated_items_point_at_their_primary(tax) -> None:
     assert letter.items[2].associated_with is None  # the input is not modified
 
 
+def test_retrospective_label_still_associated(tax) -> None:
+    letter = Letter(id="x", source="x", items=(
+        _item("ACDF C5-C6", "The requested surgery is medically necessary."),
+        _item("Retrospective pre-op PT/PTT", "Coagulation studies are supported before surgery."),
+        _item("Retrospective request for MRI of the knee", "No red flags."),
+    ))
+    out = normalize_letter(letter, tax)
+    assert [it.associated_with for it in out.items] == [None, 0, None]
+
+
 def test_no_primary_no_link(tax) -> None:
     letter = Letter(id="x", source="x", items=(_item("Pre-op EKG", STOCK),))
     assert normalize_letter(letter, tax).items[0].associated_with is None

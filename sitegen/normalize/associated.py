@@ -24,7 +24,7 @@ def _depends(rationale: str) -> bool:
 
 # The request itself is labelled as part of a surgical episode.
 _LABEL_RE = re.compile(
-    r"^\s*(?:associated (?:surgical )?services?|pre[- ]?op(?:erative)?|post[- ]?op(?:erative)?|peri[- ]?op(?:erative)?|intra[- ]?op(?:erative)?)\b",
+    r"^\s*(?:retrospective\s+(?:request\s+for\s+)?)?(?:associated (?:surgical )?services?|pre[- ]?op(?:erative)?|post[- ]?op(?:erative)?|peri[- ]?op(?:erative)?|intra[- ]?op(?:erative)?)\b",
     re.I,
 )
 # Slugs that only ever accompany a surgery.
