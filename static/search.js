@@ -16,12 +16,12 @@
     if (w) { delete waiting[name]; w.forEach(function (f) { f(data); }); }
   };
 
-  function load(name) {
+  function load(name, tag) {
     if (Object.prototype.hasOwnProperty.call(cache, name)) return Promise.resolve(cache[name]);
     return new Promise(function (resolve) {
       if (waiting[name]) { waiting[name].push(resolve); return; }
       waiting[name] = [resolve];
-      fetchedIn.add(phase);
+      fetchedIn.add(tag || phase);
       var s = document.createElement("script");
       s.src = BASE + name + ".js";
       s.async = true;
@@ -84,17 +84,12 @@
   }
 
   /* ------------------------------------------------------------ dictionary */
-  var meta = null, keys = null, prefixes = null, stops = null;
+  var meta = null, stops = null;
   function ready() {
     if (meta) return Promise.resolve(meta);
     return load("meta").then(function (m) {
       if (!m) throw new Error("search index not found");
-      // shard keys are front-coded: "<chars shared with the previous key><rest>"
-      meta = m; keys = new Set();
-      var prev = "";
-      (m.keys ? m.keys.split(" ") : []).forEach(function (t) { prev = prev.slice(0, +t[0]) + t.slice(1); keys.add(prev); });
-      prefixes = new Set();
-      keys.forEach(function (k) { for (var i = 1; i < k.length; i++) prefixes.add(k.slice(0, i)); });
+      meta = m;
       stops = new Set(m.stop);
       return m;
     });
@@ -104,17 +99,23 @@
     for (var c of k) out += /^[a-z0-9]$/i.test(c) && c.charCodeAt(0) < 128 ? c : "_" + c.codePointAt(0).toString(16) + "_";
     return out || "_";
   }
-  function shardKey(form) {
-    var key = "";
-    for (var c of form) { key += c; if (!prefixes.has(key)) return key; }
-    return key;
-  }
+  /* a form's dictionary shard: its first depth[first character] characters (code points) */
+  function depthOf(form) { var c = Array.from(form); return c.length ? (meta.depth || {})[c[0]] || 1 : 1; }
+  function shardKey(form) { return Array.from(form).slice(0, depthOf(form)).join(""); }
+  /* every shard holding a completion of p: one when p is at least a key long, else the keys
+     under p listed in d/_i<first char> (front-coded: "<chars shared with the previous key><rest>") */
   function shardsForPrefix(p) {
-    var k = shardKey(p);
-    if (!prefixes.has(p)) return [k];
-    var out = [];
-    keys.forEach(function (key) { if (key.startsWith(p)) out.push(key); });
-    return out;
+    var d = depthOf(p), cs = Array.from(p);
+    if (cs.length >= d) return Promise.resolve([cs.slice(0, d).join("")]);
+    return load("d/_i" + fileKey(cs[0])).then(function (list) {
+      var out = [], prev = "";
+      (list || "").split(" ").forEach(function (t) {
+        if (!t) return;
+        prev = prev.slice(0, +t[0]) + t.slice(1);
+        if (prev.startsWith(p)) out.push(prev);
+      });
+      return out;
+    });
   }
   function dshard(key) { return load("d/" + fileKey(key)); }
 
@@ -156,7 +157,8 @@
   /* resolve a clause's words to stems: [{stem, df, shard}] alternatives (OR) */
   function resolve(word, prefix) {
     if (prefix) {
-      return Promise.all(shardsForPrefix(word).map(dshard)).then(function (shards) {
+      // after a key list was read, the shards are one more round ("1b")
+      return shardsForPrefix(word).then(function (ks) { return Promise.all(ks.map(function (k) { return load("d/" + fileKey(k), "1b"); })); }).then(function (shards) {
         var found = new Map();
         shards.forEach(function (sh) {
           if (!sh) return;
@@ -283,10 +285,22 @@
       var row = (facetFiles[f] || []).find(function (r) { return r[0] === filters[f]; });
       add(row ? docset(row[2]) : [], null);
     });
-    if (!need) return { total: 0, docs: [], forms: forms, facets: null, empty: true };
+    if (!need) return { total: 0, top: function () { return []; }, forms: forms, facets: null, empty: true };
     var docs = [];
     for (var d = 0; d < n; d++) if (hits[d] === need) docs.push(d);
-    docs.sort(function (a, b) { return score[b] - score[a] || a - b; });
+    var byScore = function (a, b) { return score[b] - score[a] || a - b; };
+    var sorted = null;
+    /* the first k docs by (score desc, doc): sorting 100,000 hits for one page is wasted time,
+       so only the docs scoring at least the k-th best score are sorted */
+    var top = function (k) {
+      if (sorted) return sorted.slice(0, k);
+      if (docs.length <= 4 * k + 1000) { sorted = docs.slice().sort(byScore); return sorted.slice(0, k); }
+      var sc = new Float64Array(docs.length);
+      for (var i = 0; i < docs.length; i++) sc[i] = score[docs[i]];
+      sc.sort();
+      var floor = sc[docs.length - k];
+      return docs.filter(function (d) { return score[d] >= floor; }).sort(byScore).slice(0, k);
+    };
     var counts = null;
     if (wantFacets && useFc) {
       var a0 = clauses[0].alts[0];
@@ -301,7 +315,7 @@
         }).filter(function (r) { return r[2] > 0 || filters[f] === r[0]; });
       });
     }
-    return { total: docs.length, docs: docs, forms: forms, facets: counts, score: score };
+    return { total: docs.length, top: top, forms: forms, facets: counts, score: score };
   }
 
   /* ------------------------------------------------------------ display data */
@@ -335,7 +349,7 @@
     return out + (to < toks.length ? " …" : "");
   }
   function display(res, start, count) {
-    var page = res.docs.slice(start, start + count);
+    var page = res.top(start + count).slice(start);
     phase = 3;
     return Promise.all(page.map(fragment)).then(function (frs) {
       return frs.map(function (fr, i) {

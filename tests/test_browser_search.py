@@ -7,6 +7,7 @@ static index of the hand-built sample letters) so expected results are exact.
 
 from __future__ import annotations
 
+import json
 import re
 import shutil
 import socket
@@ -303,3 +304,30 @@ def test_precomputed_facet_counts_match(page: Any, search_site: Path, tmp_path: 
     for w, got in with_fc.items():
         ref = bench(page, w, facets=True)
         assert got["results"] == ref["results"] and got["filters"] == ref["filters"], w
+
+
+def test_long_dictionary_keys(page: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """With a tiny shard budget every first character gets longer keys: exact words go straight
+    to their shard, shorter prefixes read the key list first; results are unchanged."""
+    from sitegen.search import static_index
+
+    site = tmp_path / "_site"
+    shutil.copytree(ROOT / "static", site / "static")
+    _render_search_page(site)
+    monkeypatch.setattr(static_index, "DICT_BUDGET", 60)
+    build_indexes(sample_letters(), site, tmp_path / "ix")
+    assert list((site / "search" / "d").glob("_i*.js"))
+    page.goto((site / "search.html").as_uri())
+    page.wait_for_function("typeof window.benchRun === 'function'")
+    assert ids(bench(page, "injections")) == ["s2", "s3", "s6"]
+    assert ids(bench(page, "radic*")) == ["s1", "s3", "s5"]
+    assert ids(bench(page, "r*", n=50)) == ["s1", "s3", "s4", "s5"]
+    assert ids(bench(page, '"red flags"')) == ["s1", "s4"]
+    assert bench(page, "zzz*")["results"] == 0
+    depth = json.loads(re.search(r'"depth":(\{[^}]*\})', (site / "search" / "meta.js").read_text()).group(1))
+    assert depth.get("r", 1) > 1
+    page.reload()
+    page.wait_for_function("typeof window.benchRun === 'function'")
+    # cold: a prefix shorter than its key length reads the key list first (one more round)
+    assert bench(page, "radic*")["rounds"] == (4 if len("radic") < depth["r"] else 3)
+    assert bench(page, "radic*")["rounds"] == 0  # warm: nothing fetched

@@ -53,13 +53,11 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
 def test_dictionary_and_postings_agree_with_whoosh(built: tuple[Path, Path]) -> None:
     root, ix = built
     meta = _load(root / "meta.js")
-    keys = set(front_decode(meta["keys"]))
-    splits = {k[:i] for k in keys for i in range(1, len(k))}
     frag_ids = {}
     for f in root.glob("f/*/*.js"):
         frag_ids[int(f.stem)] = _load(f)["id"]
     for word in WORDS:
-        shard = _load(root / "d" / f"{file_key(shard_key(word, splits))}.js")
+        shard = _load(root / "d" / f"{file_key(shard_key(word, meta['depth']))}.js")
         stem = shard["w"][word]
         assert stem == whoosh_index.stem_of(word)
         df, pshard = shard["s"][stem]
@@ -89,14 +87,26 @@ def test_docset_roundtrip(docs: list[int], n: int) -> None:
     assert _docset(encode_docset(docs, n)) == docs
 
 
-def test_every_prefix_has_its_shards(built: tuple[Path, Path]) -> None:
-    root, _ = built
-    keys = front_decode(_load(root / "meta.js")["keys"])
-    for key in keys:
-        assert (root / "d" / f"{file_key(key)}.js").is_file()
-    words = {w for k in keys for w in _load(root / "d" / f"{file_key(k)}.js")["w"]}
-    for w in words:  # each form lives in the one shard its prefix names
-        assert w in _load(root / "d" / f"{file_key(shard_key(w, {k[:i] for k in keys for i in range(1, len(k))}))}.js")["w"]
+@pytest.mark.parametrize("budget", [None, 60])
+def test_every_prefix_has_its_shards(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, budget: int | None) -> None:
+    """Each form lives in the one shard its key rule names, and for a first character with
+    longer keys, d/_i<c>.js lists exactly the shards under it (budget 60 forces long keys)."""
+    from sitegen.search import static_index
+
+    if budget:
+        monkeypatch.setattr(static_index, "DICT_BUDGET", budget)
+    build_indexes(sample_letters(), tmp_path / "site", tmp_path / "ix")
+    root = tmp_path / "site" / "search"
+    depth = _load(root / "meta.js")["depth"]
+    assert bool(depth) == bool(budget)
+    shards = {f.stem: _load(f) for f in (root / "d").glob("*.js") if not f.stem.startswith("_i")}
+    words = {w for sh in shards.values() for w in sh["w"]}
+    for w in words:
+        assert w in shards[file_key(shard_key(w, depth))]["w"]
+    for first, d in depth.items():
+        listed = front_decode(_load(root / "d" / f"_i{file_key(first)}.js"))
+        assert sorted(file_key(k) for k in listed) == sorted(k for k in shards if any(w[:1] == first for w in shards[k]["w"]))
+        assert all(len(k) <= d for k in listed)
 
 
 def test_update_agrees_with_whoosh(tmp_path: Path) -> None:
@@ -113,12 +123,10 @@ def test_update_agrees_with_whoosh(tmp_path: Path) -> None:
     update_indexes([replace(letters[0], text="Red flags: zygapophyseal injections."), new], ["s3"], site, ix)
     root = site / "search"
     meta = _load(root / "meta.js")
-    keys = set(front_decode(meta["keys"]))
-    splits = {k[:i] for k in keys for i in range(1, len(k))}
     frag_ids = {int(f.stem): _load(f)["id"] for f in root.glob("f/*/*.js")}
     assert "s3" not in frag_ids.values() and "s7" in frag_ids.values()
     for word in ["zygapophyseal", "injections", "tramadol", "radiculopathy", "flags", "epidural"]:
-        path = root / "d" / f"{file_key(shard_key(word, splits))}.js"
+        path = root / "d" / f"{file_key(shard_key(word, meta['depth']))}.js"
         total, hits = whoosh_index.search(ix, f"content:{word} OR request:{word}", 50)
         if word == "radiculopathy":  # only in s1's old text
             assert total == 0 and (not path.is_file() or word not in _load(path)["w"])

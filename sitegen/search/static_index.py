@@ -3,10 +3,11 @@
 Every file is a classic script ``sgsReg("<name>", {...});`` so the index loads from
 ``file://`` as well as from any static host at any subpath.  Layout under ``site/search/``:
 
-- ``meta.js``        start-up: doc count, average length, BM25 constants, dictionary shard keys.
-- ``d/<key>.js``     term dictionary, sharded by word-form prefix (adaptive: a prefix whose shard
-                     would be too big is split by the next character), so a prefix query knows
-                     exactly which shards hold every completion.  Maps each word form found in the
+- ``meta.js``        start-up: doc count, average length, BM25 constants, dictionary key lengths.
+- ``d/<key>.js``     term dictionary, sharded by word-form prefix: the key is the form's first
+                     ``depth[first char]`` characters (adaptive per first character, so shards stay
+                     small); ``d/_i<c>.js`` lists the keys under first character ``c``, so a prefix
+                     query knows exactly which shards hold every completion.  Maps each word form found in the
                      letters to its Whoosh index term (Porter stem), and each stem to
                      ``[df, postings shard]``.
 - ``p/<n>.js``       postings of stems (alphabetical ranges): doc set + quantized BM25 impacts.
@@ -205,13 +206,15 @@ def file_key(key: str) -> str:
     return "".join(c if c.isascii() and c.isalnum() else f"_{ord(c):x}_" for c in key) or "_"
 
 
-def shard_key(form: str, splits: set[str]) -> str:
-    key = ""
-    for c in form:
-        key += c
-        if key not in splits:
-            return key
-    return key
+def shard_key(form: str, depth: dict[str, int]) -> str:
+    """The dictionary shard of a word form: its first ``depth[first character]`` characters
+    (1 for a first character not in the table)."""
+    return form[: depth.get(form[:1], 1)]
+
+
+def index_name(first: str) -> str:
+    """The file listing the shard keys of one first character (``d/_i<file key>.js``)."""
+    return f"d/_i{file_key(first)}"
 
 
 def front_code(keys: Iterable[str]) -> str:
@@ -258,7 +261,8 @@ class State:
     pairs: dict[str, array] = field(default_factory=dict)  # type: ignore[type-arg]
     """"stem stem" -> packed postings, sorted."""
     forms: dict[str, str] = field(default_factory=dict)
-    splits: set[str] = field(default_factory=set)
+    depth: dict[str, int] = field(default_factory=dict)
+    """First character -> dictionary shard key length (see :func:`_depth_table`)."""
     pshards: list[list[str]] = field(default_factory=list)
     stem_shard: dict[str, int] = field(default_factory=dict)
     nb: int = 1
@@ -320,14 +324,26 @@ def _entry(packed: array, state: State, norms: bytes, forms: list[str] | None) -
     return e
 
 
-def _split_table(forms: Iterable[str]) -> set[str]:
-    """Prefixes to split so no dictionary shard (except at MAX_KEY) exceeds DICT_BUDGET."""
-    size: Counter[str] = Counter()
+def _depth_table(forms: Iterable[str]) -> dict[str, int]:
+    """First character -> the smallest key length (<= MAX_KEY) that keeps every dictionary shard
+    of the words starting with it within DICT_BUDGET.  Only characters needing more than one are
+    listed, so meta.js stays a few hundred bytes whatever the archive's size (numbers, which
+    every letter adds, get long keys without listing a single key)."""
+    size: dict[str, Counter[str]] = defaultdict(Counter)
     for form in forms:
         cost = 2 * len(form) + 16
-        for k in range(1, min(len(form), MAX_KEY) + 1):
-            size[form[:k]] += cost
-    return {p for p, s in size.items() if s > DICT_BUDGET and len(p) < MAX_KEY}
+        sizes = size[form[0]]
+        for k in range(1, MAX_KEY + 1):
+            sizes[(k, form[:k])] += cost  # type: ignore[index]
+    out: dict[str, int] = {}
+    for first, sizes in size.items():
+        worst = [0] * (MAX_KEY + 1)
+        for (k, _), v in sizes.items():  # type: ignore[misc]
+            worst[k] = max(worst[k], v)
+        depth = next((k for k in range(1, MAX_KEY + 1) if worst[k] <= DICT_BUDGET), MAX_KEY)
+        if depth > 1:
+            out[first] = depth
+    return out
 
 
 # ---------------------------------------------------------------- rendering
@@ -341,7 +357,7 @@ class _Renderer:
         self.dshard_forms: dict[str, list[str]] = defaultdict(list)
         for form, stem in state.forms.items():
             self.stem_forms[stem].append(form)
-            self.dshard_forms[shard_key(form, state.splits)].append(form)
+            self.dshard_forms[shard_key(form, state.depth)].append(form)
 
     def pshard(self, no: int) -> tuple[str, bytes]:
         s = self.s
@@ -388,8 +404,17 @@ class _Renderer:
         s = self.s
         return _js("meta", {
             "v": FORMAT, "n": s.n, "live": s.live, "avgdl": round(s.avgdl, 3), "k1": K1, "b": B, "fd": FRAG_DIR,
-            "nb": s.nb, "fcmin": fc_min(s.n), "keys": front_code(keys), "facets": list(FACETS), "stop": sorted(STOP_WORDS), "min": MIN_SIZE,
+            "nb": s.nb, "fcmin": fc_min(s.n), "depth": s.depth, "facets": list(FACETS), "stop": sorted(STOP_WORDS), "min": MIN_SIZE,
         })
+
+    def indexes(self, keys: Iterable[str], firsts: Iterable[str] | None = None) -> dict[str, bytes]:
+        """``d/_i<c>.js``: the shard keys under each first character whose keys are longer than
+        one character (a prefix shorter than the key length reads it to find every shard)."""
+        by: dict[str, list[str]] = defaultdict(list)
+        for k in keys:
+            by[k[:1]].append(k)
+        wanted = set(firsts) if firsts is not None else set(by)
+        return {index_name(c) + ".js": _js(index_name(c), front_code(by.get(c, ()))) for c in wanted if c in self.s.depth}
 
     def dict_keys(self) -> list[str]:
         return [k for k, forms in self.dshard_forms.items() if any(self.s.forms[f] in self.s.post for f in forms)]
@@ -505,7 +530,7 @@ def build(docs: Iterable[SearchDoc], site_dir: Path, index_dir: Path) -> dict[st
     state.n = len(state.ids)
     state.avgdl = (sum(state.dl) / state.n) if state.n else 1.0
     state.forms = dict(stems)
-    state.splits = _split_table(state.forms)
+    state.depth = _depth_table(state.forms)
     _assign_pshards(state)
     state.fc = _facet_counts(state)
     r = _Renderer(state)
@@ -522,6 +547,8 @@ def build(docs: Iterable[SearchDoc], site_dir: Path, index_dir: Path) -> dict[st
         if got:
             out.put(*got)
     for rel, data in r.facets().items():
+        out.put(rel, data)
+    for rel, data in r.indexes(keys).items():
         out.put(rel, data)
     out.put("meta.js", r.meta(keys))
     _save_state(state, Path(index_dir))
@@ -665,7 +692,7 @@ def update(changed: Sequence[SearchDoc], removed_ids: Sequence[str], site_dir: P
     r = _Renderer(state)
     pshards = {state.stem_shard[s] for s in touched_stems if s in state.stem_shard}
     touched_b = {fnv1a(k) % state.nb for k in touched_pairs}
-    dkeys = {shard_key(f, state.splits) for s in touched_stems for f in r.stem_forms.get(s, ())}
+    dkeys = {shard_key(f, state.depth) for s in touched_stems for f in r.stem_forms.get(s, ())}
     for no in pshards:
         out.put(*r.pshard(no))
     for no in touched_b:
@@ -681,7 +708,10 @@ def update(changed: Sequence[SearchDoc], removed_ids: Sequence[str], site_dir: P
             (root / "d" / f"{file_key(key)}.js").unlink(missing_ok=True)
     for rel, data in r.facets().items():
         out.put(rel, data)
-    out.put("meta.js", r.meta(r.dict_keys()))
+    all_keys = r.dict_keys()
+    for rel, data in r.indexes(all_keys, {k[:1] for k in dkeys}).items():
+        out.put(rel, data)
+    out.put("meta.js", r.meta(all_keys))
     _save_state(state, Path(index_dir))
     total = sum(1 for p in root.rglob("*.js"))
     return {"documents": len(slot), "files": total, "bytes": out.bytes, "written": out.files}
