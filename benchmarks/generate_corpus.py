@@ -68,6 +68,8 @@ class Cite:
         t: dict[str, Any] = {"source": "none", "document": None, "chapter": None, "topic": None, "pages": None}
         if self.kind == "acoem":
             t.update(source="MTUS", document="ACOEM", chapter=self.a, pages=self.b)
+        elif self.kind == "acoem2017":  # ACOEM guidelines adopted 12/1/2017: named, not numbered
+            t.update(source="MTUS", document="ACOEM", topic=self.a)
         elif self.kind == "cpmtg":
             t.update(source="MTUS", document="Chronic Pain Medical Treatment Guidelines", topic=self.a, pages=self.b)
         elif self.kind == "post":
@@ -240,11 +242,24 @@ def _surgical_package(rng: random.Random, n: int) -> list[GenItem]:
     return items
 
 
+_ASSOC_LABEL = re.compile(r"(?:Retrospective )?(?:pre-?op|post-?op|pre-operative|preoperative|associated surgical)", re.I)
+
+
+def _package_only(it: GenItem) -> bool:
+    """Items that only make sense after a surgical primary (so never drawn into a mixed list)."""
+    return bool(_ASSOC_LABEL.match(it.request)) or it.slug in ("inpatient-stay", "assistant-surgeon")
+
+
 def _choose_items(rng: random.Random, fmt: str) -> list[GenItem]:
     r = rng.random()
     if fmt == "professional-review":
         n = 1 if r < 0.7 else rng.randint(2, 3)
-        return [_random_item(rng) for _ in range(n)]
+        out = [_random_item(rng)]
+        while len(out) < n:
+            it = _random_item(rng)
+            if not _package_only(it):
+                out.append(it)
+        return out
     if r < 0.60:
         return [_random_item(rng)]
     if r < 0.72:
@@ -258,6 +273,8 @@ def _choose_items(rng: random.Random, fmt: str) -> list[GenItem]:
     seen: set[str] = set()
     while len(items) < n:
         it = _random_item(rng)
+        if _package_only(it):
+            continue
         if it.slug not in seen:
             seen.add(it.slug)
             items.append(it)
@@ -274,7 +291,7 @@ def _cites_for(rng: random.Random, item: GenItem) -> list[Cite]:
         c2 = _cite_from_spec(rng, other)
         out.append(c2)
     # MTUS citations first, as the letters write them
-    out.sort(key=lambda c: 0 if c.kind in ("acoem", "cpmtg", "post", "acu") else 1)
+    out.sort(key=lambda c: 0 if c.kind in ("acoem", "acoem2017", "cpmtg", "post", "acu") else 1)
     return out
 
 
@@ -317,7 +334,13 @@ def _odg_text(rng: random.Random, c: Cite) -> str:
     return f"Official Disability Guidelines (ODG), {alias}, {topic}."
 
 
+_ACOEM_2017 = {"8": "Cervical and Thoracic Spine Disorders", "9": "Shoulder Disorders", "11": "Hand, Wrist, and Forearm Disorders",
+               "12": "Low Back Disorders", "13": "Knee Disorders", "14": "Ankle and Foot Disorders"}
+
+
 def _mtus_text(rng: random.Random, c: Cite) -> str:
+    if c.kind == "acoem2017":
+        return f"Decision based on MTUS ACOEM {c.a} (ACOEM 2016)."
     if c.kind == "acoem":
         title = cat.ACOEM_TITLES.get(c.a or "", "")
         if c.b is None:
@@ -647,6 +670,11 @@ def _draft(rng: random.Random, index: int, fmt: str) -> Draft:
         else:
             pool = _RAT_UPHELD_BY.get(it.category, ()) + _RAT_UPHELD
         it.rationale = rng.sample(pool, rng.randint(2, min(5, len(pool))))
+    if fmt == "determination" and year >= 18:  # letters after 12/1/2017 often cite the new ACOEM guidelines
+        for it in items:
+            for c in it.reviewer + it.ua:
+                if c.kind == "acoem" and c.a in _ACOEM_2017 and rng.random() < 0.6:
+                    c.kind, c.a, c.b = "acoem2017", _ACOEM_2017[c.a], None
     if fmt != "determination":  # these layouts cite one guideline per side
         for it in items:
             del it.reviewer[1:]
@@ -1085,6 +1113,7 @@ def _finish(lines: list[Line], d: Draft, rng: random.Random, arts: set[str]) -> 
             text = text.replace("7 to 9", "7\u20139").replace(" - ", " \u2013 ")
     if "missing-spaces" in arts:
         text = text.replace("study. The", "study.The", 1).replace("is not medically necessary.", "is notmedically necessary.", 1)
+        text = re.sub(r"(?<=[a-z])\. (?=The patient )", lambda m: "." if rng.random() < 0.5 else ". ", text)
     if "nbsp" in arts:
         text = re.sub(r"(?<=[a-z]) (?=(?:the|and|of) )", lambda m: "\u00a0" if rng.random() < 0.1 else " ", text)
     if "crlf" in arts:
