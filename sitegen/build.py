@@ -24,7 +24,7 @@ import time
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any, Callable, Iterator, Sequence, TypeVar
+from typing import Any, Callable, Iterable, Iterator, Sequence, TypeVar
 
 from sitegen import exports, urls
 from sitegen.cache import (BuildCache, LazyLetters, LetterIndex, Manifest, Records, Slim, digest, digest_strings,
@@ -45,6 +45,7 @@ R = TypeVar("R")
 CHUNK = 64
 """Letters per task sent to a worker process."""
 PARALLEL_MIN = 200
+FINGERPRINT_VERSION = 1
 RACY_NS = 2_000_000_000
 """A letter modified less than this long before it was hashed is hashed again next time."""
 """Below this many letters the build stays in one process (pool start-up costs more)."""
@@ -70,6 +71,8 @@ class BuildReport:
     """Page tasks rendered (a procedure task is all its pages)."""
     linked: int = 0
     """Page tasks whose files were linked unchanged from the previous output."""
+    unchanged: bool = False
+    """No input changed since the last build: nothing was read, rendered or written."""
 
     @property
     def warning_count(self) -> int:
@@ -81,6 +84,11 @@ class BuildReport:
             for w in ws:
                 lines.append(f"warning: {source}: {w}")
         stages = ", ".join(f"{k} {v:.2f}s" for k, v in self.stages.items())
+        if self.unchanged:
+            lines.append(f"{self.out_dir} is up to date: {self.letters} letters, {self.items} items, "
+                         f"{self.pages} pages; nothing changed since the last build "
+                         f"({self.warning_count} warnings in {len(self.warnings)} files); {stages}")
+            return "\n".join(lines)
         lines.append(
             f"built {self.out_dir}: {self.letters} letters, {self.items} items, {self.pages} pages, "
             f"{self.files} files ({self.bytes / 1e6:.1f} MB), {self.warning_count} warnings "
@@ -294,11 +302,9 @@ class Session:
     deleted) instead of linking a whole new folder and swapping it in; see docs/site.md."""
 
 
-def load_slims(cfg: SiteConfig, sources: Sources, cache: BuildCache | None, index: LetterIndex, jobs: int,
-               progress: bool, stats: dict[str, int], reuse: bool = True) -> list[Slim]:
-    """Slim records of every letter, parsing only letters whose bytes are new."""
+def scan_letters(cfg: SiteConfig, sources: Sources, index: LetterIndex) -> list[tuple[str, str, str]]:
+    """(path, source, digest) of every letter; a file is hashed only if its size or mtime changed."""
     todo_src = letter_sources(cfg, sources)
-    tax = str(cfg.taxonomy_file) if cfg.taxonomy_file else None
     files = index.files
     seen: dict[str, tuple[int, int, str, bool]] = {}
     wanted: list[tuple[str, str, str]] = []
@@ -318,6 +324,15 @@ def load_slims(cfg: SiteConfig, sources: Sources, cache: BuildCache | None, inde
     if set(files) != set(seen):
         index.dirty = True
     index.files = seen
+    return wanted
+
+
+def load_slims(cfg: SiteConfig, wanted: list[tuple[str, str, str]], cache: BuildCache | None, index: LetterIndex,
+               jobs: int, progress: bool, stats: dict[str, int], reuse: bool = True) -> list[Slim]:
+    """Slim records of every letter, parsing only letters whose bytes are new."""
+    tax = str(cfg.taxonomy_file) if cfg.taxonomy_file else None
+    if cache is not None:
+        cache.load_slims(index)
     missing = [w for w in wanted if w[2] not in index.slims]
     # Records already on disk (another output folder, or a lost index) are cheaper than a parse.
     parse: list[tuple[str, str, str]] = []
@@ -486,6 +501,7 @@ def build_site(cfg: SiteConfig, *, strict: bool = False, jobs: int | None = None
         sources = discover(cfg.content_dir)
         pkey = parse_key(cfg.taxonomy_file)
         memory: dict[str, Letter] | None = None
+        fingerprint = None
         if letters is None:
             if not incremental:
                 index = LetterIndex(pkey)
@@ -493,16 +509,28 @@ def build_site(cfg: SiteConfig, *, strict: bool = False, jobs: int | None = None
                 index = session.index
             else:
                 index = cache.load_index(pkey) if cache is not None else LetterIndex(pkey)
+            wanted = scan_letters(cfg, sources, index)
+            if session is not None:
+                session.index = index
+            fingerprint = input_fingerprint(cfg, sources, pkey, wanted, _search_enabled(search))
+            if incremental and cache is not None:
+                prior = session.manifest if session is not None and session.manifest is not None \
+                    and session.manifest.identity == folder_identity(cfg.out_dir) else cache.load_manifest(cfg.out_dir)
+                if prior.fingerprint == fingerprint and prior.summary is not None:
+                    # Nothing the output depends on changed: the output is already this build's output.
+                    if index.dirty and session is None:
+                        cache.save_index(index, slims=False)
+                    if session is not None:
+                        session.manifest = prior
+                    return _unchanged(report, prior.summary, strict, stages, t, cpu0)
             stats: dict[str, int] = {}
-            slim_list = load_slims(cfg, sources, cache, index, n, progress, stats, reuse=incremental)
+            slim_list = load_slims(cfg, wanted, cache, index, n, progress, stats, reuse=incremental)
             report.parsed = stats.get("parsed", 0)
             if cache is not None and index.dirty and (
                     session is None or time.monotonic() - session.saved_at > session.save_every):
                 cache.save_index(index)
                 if session is not None:
                     session.saved_at = time.monotonic()
-            if session is not None:
-                session.index = index
         else:
             index = None
             memory = {}
@@ -573,6 +601,10 @@ def build_site(cfg: SiteConfig, *, strict: bool = False, jobs: int | None = None
         if not in_place:
             _swap(tmp, cfg.out_dir)
         new.identity = folder_identity(cfg.out_dir)
+        new.fingerprint = fingerprint
+        new.summary = {"letters": report.letters, "items": report.items, "pages": report.pages,
+                       "files": report.files, "tasks": report.rendered + report.linked,
+                       "warnings": dict(report.warnings)}
         if cache is not None:
             cache.save_manifest(new)
         if session is not None:
@@ -663,6 +695,58 @@ def _render(cfg: SiteConfig, archive: Archive, sources: Sources, slims: dict[str
     bar.close()
     stages["render"] = time.perf_counter() - t
     return sum(1 for p in writer.written if p.endswith(".html"))
+
+
+def _stat_list(paths: Iterable[Path | str]) -> list[tuple[str, int, int]]:
+    out = []
+    for p in paths:
+        try:
+            st = os.stat(p)
+        except OSError:
+            continue
+        out.append((str(p), st.st_size, st.st_mtime_ns))
+    return out
+
+
+def _files_under(root: Path | None) -> list[str]:
+    if root is None or not root.is_dir():
+        return []
+    found = []
+    for folder, dirs, files in os.walk(root):
+        dirs.sort()
+        found += [os.path.join(folder, f) for f in sorted(files)]
+    return found
+
+
+def input_fingerprint(cfg: SiteConfig, sources: Sources, pkey: str, wanted: Sequence[tuple[str, str, str]],
+                      search: bool) -> str:
+    """Hash of everything a build reads: the letters' digests, the code, the config, the
+    authored pages and notes, the original PDFs, the static files and the templates (by path,
+    size and mtime).  Equal to the previous build's: the output is already up to date."""
+    from sitegen.render import DEFAULT_TEMPLATES
+
+    others = [*sources.pages, *sources.procedure_notes.values(), *sources.guideline_notes.values(),
+              *sources.originals.values(), cfg.taxonomy_file or "", cfg.config_file or ""]
+    for root in (cfg.static_dir or cfg.content_dir / "static", DEFAULT_STATIC, cfg.templates_dir, DEFAULT_TEMPLATES):
+        others += _files_under(root)
+    return digest(FINGERPRINT_VERSION, render_code_hash(), pkey, repr(cfg), search,
+                  digest_strings(f"{w[1]}\t{w[2]}" for w in wanted), sorted(sources.originals),
+                  sorted(sources.procedure_notes), sorted(sources.guideline_notes), _stat_list(others))
+
+
+def _unchanged(report: BuildReport, summary: dict[str, Any], strict: bool, stages: dict[str, float],
+               t: float, cpu0: float) -> BuildReport:
+    report.letters, report.items = summary["letters"], summary["items"]
+    report.pages, report.files = summary["pages"], summary["files"]
+    report.linked = summary.get("tasks", 0)
+    report.warnings = dict(summary["warnings"])
+    report.unchanged = True
+    if strict and report.warnings:
+        first = "\n".join(f"  {s}: {w[0]}" for s, w in sorted(report.warnings.items())[:10])
+        raise BuildError(f"--strict: {report.warning_count} warnings in {len(report.warnings)} letters:\n{first}")
+    stages["scan"] = time.perf_counter() - t
+    report.cpu_seconds = time.process_time() - cpu0
+    return report
 
 
 def _commit_in_place(tmp: Path, out: Path, writer: SiteWriter, old: Manifest, new: Manifest) -> None:

@@ -28,7 +28,7 @@ from typing import Any, Iterable, Iterator, Sequence
 from sitegen import __version__
 from sitegen.model import Letter
 
-FORMAT = 2
+FORMAT = 3
 PACKAGE = Path(__file__).resolve().parent
 #: Code a parse record depends on (relative to the package); everything else only renders.
 PARSE_CODE = ("parse", "normalize", "data", "read.py", "clean.py", "model.py", "__init__.py")
@@ -153,6 +153,10 @@ class LetterIndex:
     """source -> (size, mtime_ns, sha256, whether size+mtime may be trusted next time)."""
     slims: dict[str, Slim] = field(default_factory=dict)
     dirty: bool = False
+    slims_loaded: bool = True
+    """False until the slim records of a loaded index are read (BuildCache.load_slims)."""
+    token: str | None = None
+    """Pairs the files map with the slim records file written with it."""
 
 
 @dataclass
@@ -166,6 +170,10 @@ class Manifest:
     search_key: str | None = None
     search_letters: dict[str, str] = field(default_factory=dict)
     """letter id -> digest, as the search indexes hold them."""
+    fingerprint: str | None = None
+    """Hash of every input of the build that wrote the folder (see build.input_fingerprint)."""
+    summary: dict[str, Any] | None = None
+    """letters, items, pages, files, bytes and warnings of that build (reported by a no-op build)."""
 
 
 class BuildCache:
@@ -175,17 +183,33 @@ class BuildCache:
         self.root = cache_dir / "build"
         self.records = Records(self.root / "records")
         self.index_file = self.root / f"letters-{digest(str(content_dir))[:16]}.pickle"
+        self.slims_file = self.root / f"slims-{digest(str(content_dir))[:16]}.pickle"
         self.manifest_file = self.root / f"output-{digest(str(out_dir))[:16]}.pickle"
 
     def load_index(self, key: str) -> LetterIndex:
+        """The files map only; :meth:`load_slims` reads the (much larger) slim records when needed."""
         got = _read_pickle(self.index_file)
         if isinstance(got, dict) and got.get("format") == FORMAT and got.get("key") == key:
-            return LetterIndex(key, got["files"], got["slims"])
+            return LetterIndex(key, got["files"], {}, slims_loaded=False, token=got.get("token"))
         return LetterIndex(key)
 
-    def save_index(self, index: LetterIndex) -> None:
-        write_pickle(self.index_file, {"format": FORMAT, "key": index.key, "files": index.files,
-                                       "slims": index.slims})
+    def load_slims(self, index: LetterIndex) -> None:
+        if index.slims_loaded:
+            return
+        got = _read_pickle(self.slims_file)
+        if isinstance(got, dict) and got.get("format") == FORMAT and got.get("key") == index.key \
+                and got.get("token") == index.token:
+            index.slims.update(got["slims"])
+        index.slims_loaded = True
+
+    def save_index(self, index: LetterIndex, slims: bool = True) -> None:
+        """Write the files map, and the slim records unless only the files map changed."""
+        if slims and index.slims_loaded:
+            index.token = os.urandom(8).hex()
+            write_pickle(self.slims_file, {"format": FORMAT, "key": index.key, "token": index.token,
+                                           "slims": index.slims})
+        write_pickle(self.index_file, {"format": FORMAT, "key": index.key, "token": index.token,
+                                       "files": index.files})
         index.dirty = False
 
     def load_manifest(self, out_dir: Path) -> Manifest:

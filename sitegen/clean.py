@@ -84,6 +84,26 @@ class CleanText:
         """The lines joined with newlines ("\\n\\n" between paragraphs)."""
         return "\n".join(self.lines)
 
+    @cached_property
+    def headings(self) -> tuple[tuple[str, int, int], ...]:
+        """All-capitals heading paragraphs as (text, start, end) offsets into ``text``;
+        a heading wrapped over lines keeps its newlines."""
+        out: list[tuple[str, int, int]] = []
+        pos = 0
+        group: list[str] = []
+        start = 0
+        for line in (*self.lines, ""):
+            if line and is_heading(line):
+                if not group:
+                    start = pos
+                group.append(line)
+            elif group:
+                name = "\n".join(group)
+                out.append((name, start, start + len(name)))
+                group = []
+            pos += len(line) + 1
+        return tuple(out)
+
     def paragraphs(self) -> list[str]:
         """Each paragraph as one string, line breaks replaced by spaces."""
         out: list[str] = []

@@ -46,6 +46,10 @@ _ODG = re.compile(
 )
 _PAGES = re.compile(r"\bPages?\s*\(s\)\s*:?\s*([0-9][0-9,\-\s&and]*[0-9]|[0-9]+)|\bpages?\s+([0-9]+(?:\s*[-,]\s*[0-9]+)*)", re.I)
 _ACOEM_CHAPTER = re.compile(r"\bChapter\s+(\d{1,2})\b|\bCh\.?\s*(\d{1,2})\b", re.I)
+_NAMED_GUIDELINE = re.compile(r"\b([A-Z][A-Za-z,/ ]+?(?:Disorders|Complaints|Treatment))\b")
+_PART_OF_MTUS = re.compile(r",?\s*which\s+is\s+(?:not\s+)?part\s+of\s+the\s+MTUS.*$", re.I)
+_NOT_PART_OF_MTUS = re.compile(r",?\s*which\s+is\s+not\s+part\s+of\s+the\s+MTUS.*$", re.I)
+_LEADING_YEAR = re.compile(r"^\s*(?:\(\s*\w+\s*\)|\(?20\d\d\)?)\s*")
 _LAST_UPDATED = re.compile(r",?\s*(?:last\s+updated|updated)\s+[0-9/\-]+\.?", re.I)
 
 _MTUS_DOCS = (
@@ -123,20 +127,20 @@ def _mtus_citation(raw: str) -> Citation:
             chapter = str(int(chapter))
         else:
             # 2018+ form, named not numbered: "MTUS ... Low Back Disorders (ACOEM 2016)"
-            named = re.search(r"([A-Z][A-Za-z,/ ]+?(?:Disorders|Complaints|Treatment|Spine Disorders))", raw)
+            named = _NAMED_GUIDELINE.search(raw)
             topic = collapse(named.group(1)) if named else None
     elif document is not None and doc_match is not None:
         tail = raw[doc_match.end():]
         tail = _PAGES.split(tail)[0] if _PAGES.search(tail) else tail
-        tail = re.sub(r",?\s*which\s+is\s+(?:not\s+)?part\s+of\s+the\s+MTUS.*$", "", tail, flags=re.I)
-        tail = re.sub(r"^\s*(?:\(\s*\w+\s*\)|\(?20\d\d\)?)\s*", "", tail)
+        tail = _PART_OF_MTUS.sub("", tail)
+        tail = _LEADING_YEAR.sub("", tail)
         topic = strip_unbalanced(tail.strip(" ,;:.-")) or None
     return Citation(source="MTUS", document=document, chapter=chapter, topic=topic, pages=pages, raw=raw)
 
 
 def _odg_citation(rest: str, raw: str) -> Citation:
     rest = _LAST_UPDATED.sub("", rest)
-    rest = re.sub(r",?\s*which\s+is\s+not\s+part\s+of\s+the\s+MTUS.*$", "", rest, flags=re.I)
+    rest = _NOT_PART_OF_MTUS.sub("", rest)
     rest = rest.strip(" ,;:.-")
     chapter = None
     topic: str | None = rest or None

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from sitegen.clean import CleanText
 from sitegen.model import Item, Reviewer
 
 
@@ -45,6 +46,30 @@ def heading(pattern: str) -> re.Pattern[str]:
     words = pattern.split()
     body = r"\s+".join(re.escape(w) for w in words)
     return re.compile(r"^[ \t]*" + body + r"[ \t]*:?[ \t]*$", re.M | re.I)
+
+
+class Span:
+    """Where a heading was found (the start()/end() of a match)."""
+
+    __slots__ = ("_start", "_end")
+
+    def __init__(self, start: int, end: int) -> None:
+        self._start, self._end = start, end
+
+    def start(self) -> int:
+        return self._start
+
+    def end(self) -> int:
+        return self._end
+
+
+def find_heading(ct: CleanText, pattern: re.Pattern[str]) -> Span | re.Match[str] | None:
+    """The first heading matching ``pattern``: looked up among the all-capitals heading
+    paragraphs first (cheap), else searched in the whole text (mixed-case headings)."""
+    for name, start, end in ct.headings:
+        if pattern.match(name):
+            return Span(start, end)
+    return pattern.search(ct.text)
 
 
 def short(text: str, limit: int = 60) -> str:

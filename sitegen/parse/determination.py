@@ -17,7 +17,7 @@ import re
 from sitegen.clean import CleanText
 from sitegen.model import Guidelines, Item
 from sitegen.parse.citations import parse_guideline_text
-from sitegen.parse.common import LayoutResult, Sections, clean_request, collapse, heading, short
+from sitegen.parse.common import LayoutResult, Sections, clean_request, collapse, find_heading, heading, short
 
 HOW = heading("HOW THE IMR FINAL DETERMINATION WAS MADE")
 SUMMARY = heading("CLINICAL CASE SUMMARY")
@@ -53,9 +53,9 @@ def split_sections(ct: CleanText) -> tuple[Sections, str, list[str]]:
     """Header, credentials, summary and the items text of a determination letter."""
     text = ct.text
     warnings: list[str] = []
-    how = HOW.search(text)
-    summ = SUMMARY.search(text)
-    issues = ISSUES.search(text)
+    how = find_heading(ct, HOW)
+    summ = find_heading(ct, SUMMARY)
+    issues = find_heading(ct, ISSUES)
     if issues is None:
         warnings.append('section "IMR ISSUES, DECISIONS AND RATIONALES" not found')
     if summ is None:
