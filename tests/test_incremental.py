@@ -146,11 +146,21 @@ def test_unchanged_pages_are_reused_and_an_edit_renders_few(tmp_path: Path) -> N
     first = build_site(cfg, jobs=1, search=False)
     assert first.parsed == len(archive.letters()) and first.linked == 0
     again = build_site(cfg, jobs=1, search=False)
-    assert again.parsed == 0 and again.rendered == 0 and again.linked == first.rendered
+    assert again.unchanged and again.parsed == 0 and again.rendered == 0
+    assert (again.letters, again.items, again.pages) == (first.letters, first.items, first.pages)
+    touched = archive.letters()[1]
+    touched.write_bytes(touched.read_bytes())  # a new mtime, the same bytes
+    os.utime(touched, ns=(touched.stat().st_atime_ns, touched.stat().st_mtime_ns + 5_000_000_000))
+    after_touch = build_site(cfg, jobs=1, search=False)
+    assert after_touch.unchanged and after_touch.parsed == 0
+    note = archive.content / "procedures" / "unmapped.md"
+    note.write_text("A new note.\n", encoding="utf-8")
+    noted = build_site(cfg, jobs=1, search=False)
+    assert not noted.unchanged and noted.parsed == 0 and noted.linked == first.rendered - noted.rendered
     target = archive.letters()[0]
     target.write_bytes(target.read_bytes() + b"\nOne more sentence at the end of the letter.\n")
     edit = build_site(cfg, jobs=1, search=False)
-    assert edit.parsed == 1
+    assert not edit.unchanged and edit.parsed == 1
     assert 1 <= edit.rendered < first.rendered // 2, (edit.rendered, first.rendered)
 
 
@@ -181,3 +191,18 @@ def test_same_size_edit_within_the_timestamp_granularity_is_seen(tmp_path: Path)
     clean = load_config(tmp_path / "sitegen.toml", archive.content, tmp_path / "clean" / "_site")
     build_site(clean, jobs=1, search=False, incremental=False)
     assert filecmp.cmp(cfg.out_dir / "data" / "cases.jsonl", clean.out_dir / "data" / "cases.jsonl", shallow=False)
+
+
+def test_up_to_date_build_still_reports_warnings_and_fails_strict(tmp_path: Path) -> None:
+    from sitegen.errors import BuildError
+
+    archive = Archive(tmp_path)
+    (archive.content / "letters" / "broken.txt").write_text("Not an IMR letter at all.\n", encoding="utf-8")
+    cfg = load_config(tmp_path / "sitegen.toml", archive.content, tmp_path / "out" / "_site")
+    first = build_site(cfg, jobs=1, search=False)
+    assert "letters/broken.txt" in first.warnings
+    again = build_site(cfg, jobs=1, search=False)
+    assert again.unchanged and again.warnings == first.warnings
+    assert "warning: letters/broken.txt" in again.summary()
+    with pytest.raises(BuildError, match="--strict"):
+        build_site(cfg, jobs=1, search=False, strict=True)
