@@ -83,6 +83,33 @@ def timed(fn: Any) -> tuple[Any, float, float]:
     return r, time.perf_counter() - t, time.process_time() - c
 
 
+class RssPeak:
+    """Samples this process's resident memory every 50 ms (``with RssPeak() as m: ...; m.peak_mb``)."""
+
+    def __enter__(self) -> "RssPeak":
+        import threading
+
+        self.start_mb = self.peak_mb = _rss_mb()
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, daemon=True)
+        self._thread.start()
+        return self
+
+    def _run(self) -> None:
+        while not self._stop.wait(0.05):
+            self.peak_mb = max(self.peak_mb, _rss_mb())
+
+    def __exit__(self, *exc: object) -> None:
+        self._stop.set()
+        self._thread.join()
+        self.peak_mb = max(self.peak_mb, _rss_mb())
+
+
+def _rss_mb() -> float:
+    with open("/proc/self/statm") as fh:
+        return int(fh.read().split()[1]) * os.sysconf("SC_PAGE_SIZE") / 2**20
+
+
 def dir_stats(d: Path) -> tuple[int, int]:
     files = [p for p in d.rglob("*") if p.is_file()]
     return len(files), sum(p.stat().st_size for p in files)
@@ -169,7 +196,8 @@ def main() -> int:
     rss_before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     from sitegen.search.client import write_client
 
-    _, t_static, c_static = timed(lambda: (static_index.build(docs, site, a.work / "ix"), write_client(site)))
+    with RssPeak() as mem:
+        _, t_static, c_static = timed(lambda: (static_index.build(docs, site, a.work / "ix"), write_client(site)))
     rss_static = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     from sitegen.search import whoosh_index
 
@@ -178,6 +206,7 @@ def main() -> int:
         _, t_whoosh, c_whoosh = timed(lambda: whoosh_index.build(docs, a.work / "whoosh"))
     out: dict[str, Any] = {"letters": len(letters), "parse_s": round(t_parse, 1), "cores": os.cpu_count(),
                            "sitegen": {"build_s": round(t_static, 1), "build_cpu_s": round(c_static, 1), "max_rss_mb_process": round(rss_static), "rss_mb_before_build": round(rss_before),
+                                       "build_rss_growth_mb": round(mem.peak_mb - mem.start_mb),
                                        "whoosh_build_s": round(t_whoosh, 1), "whoosh_cpu_s": round(c_whoosh, 1)}}
     out["sitegen"]["files"], out["sitegen"]["bytes"] = dir_stats(site / "search")
     if not a.skip_pagefind:
