@@ -297,6 +297,10 @@ class Session:
     saved_at: float = 0.0
     save_every: float = 10.0
     """Seconds between writes of the letter index to disk (it is only a cache)."""
+    collect_memo: dict[int, Any] = field(default_factory=dict)
+    """Per-letter group contributions (collect.Contribution) of the letters in the index."""
+    plan_memo: dict[Any, str] = field(default_factory=dict)
+    """Case page key inputs -> render key."""
     in_place: bool = True
     """Update the output folder in place (each file replaced atomically, removed pages
     deleted) instead of linking a whole new folder and swapping it in; see docs/site.md."""
@@ -543,7 +547,8 @@ def build_site(cfg: SiteConfig, *, strict: bool = False, jobs: int | None = None
         stages["parse"] = time.perf_counter() - t
         t = time.perf_counter()
         tax_titles = _taxonomy_titles(cfg)
-        archive = collect([s.letter for s in slim_list], tax_titles)
+        archive = collect([s.letter for s in slim_list], tax_titles,
+                          memo=session.collect_memo if session is not None else None)
         slims = {s.letter.id: s for s in slim_list}
         stages["collect"] = time.perf_counter() - t
         report.letters, report.items = len(slim_list), archive.item_count
@@ -567,7 +572,8 @@ def build_site(cfg: SiteConfig, *, strict: bool = False, jobs: int | None = None
         else:
             reuse = lambda path, origin="": writer.link(cfg.out_dir, path, origin)  # noqa: E731
         report.pages = _render(cfg, archive, sources, slims, memory, pkey, writer, n, progress, stages,
-                               cache, old, new, report, index.files if index is not None else None, reuse)
+                               cache, old, new, report, index.files if index is not None else None, reuse,
+                               session)
         t = time.perf_counter()
         html_paths = [p for p in writer.written if p.endswith(".html")]
         everything = digest_strings(f"{l.id}\t{slims[l.id].digest}" for l in archive.letters)
@@ -623,7 +629,8 @@ def build_site(cfg: SiteConfig, *, strict: bool = False, jobs: int | None = None
 def _render(cfg: SiteConfig, archive: Archive, sources: Sources, slims: dict[str, Slim],
             memory: dict[str, Letter] | None, pkey: str, writer: SiteWriter, jobs: int, progress: bool,
             stages: dict[str, float], cache: BuildCache | None, old: Manifest, new: Manifest,
-            report: BuildReport, index_files: dict[str, Any] | None, reuse: Callable[[str, str], bool]) -> int:
+            report: BuildReport, index_files: dict[str, Any] | None, reuse: Callable[[str, str], bool],
+            session: Session | None = None) -> int:
     """Plan every page; link the unchanged ones from the previous output, render the rest."""
     t = time.perf_counter()
     env = make_env(cfg)
@@ -652,7 +659,8 @@ def _render(cfg: SiteConfig, archive: Archive, sources: Sources, slims: dict[str
         search_template = "search-fallback.html"
     tmpl, user_templates = template_hashes(env, cfg.templates_dir)
     skey = site_key(cfg, pages, pkey)
-    tasks = plan(cfg, archive, slims, pages, notes, originals, titles, tmpl, skey, search_template, user_templates)
+    tasks = plan(cfg, archive, slims, pages, notes, originals, titles, tmpl, skey, search_template, user_templates,
+                 memo=session.plan_memo if session is not None else None)
     todo: list[Task] = []
     linked = 0
     for task in tasks:

@@ -193,7 +193,42 @@ def _sort_key(letter: Letter) -> tuple[int, str, str]:
     return (letter.year or 0, letter.case_number or "", letter.id)
 
 
-def collect(letters: Iterable[Letter], procedure_titles: dict[str, str] | None = None) -> Archive:
+@dataclass(frozen=True)
+class Contribution:
+    """What one letter adds to the archive's groups; a pure function of the letter, so a
+    long-running process can keep it between builds (``collect(..., memo=)``)."""
+
+    refs: tuple[ItemRef, ...]
+    cites: tuple[tuple[tuple[str, Citation, str], ...], ...]
+    """Per item: (guideline key, citation, guideline title) of every keyed reviewer citation."""
+    regions: tuple[tuple[str, str] | None, ...]
+    """Per item: (region slug, title) or None."""
+    specialties: tuple[tuple[str, str, tuple[ItemRef, ...]], ...]
+    """(slug, name, refs) per distinct reviewer specialty."""
+
+
+def contribution(letter: Letter) -> Contribution:
+    specialty = letter.reviewer.specialties[0] if letter.reviewer.specialties else None
+    lid, case, doi, year = letter.id, letter.case_number, letter.date_of_injury, letter.year
+    refs, cites_all, regions = [], [], []
+    for i, item in enumerate(letter.items):
+        cites = tuple((k, c, guideline_title(c)) for c in item.guidelines.reviewer if (k := guideline_key(c)))
+        keys = tuple(dict.fromkeys(k for k, _, _ in cites))
+        gtitles = tuple(dict.fromkeys(t for _, _, t in cites))
+        refs.append(ItemRef(lid, case, i, item, doi, year, specialty, keys, gtitles))  # type: ignore[arg-type]
+        cites_all.append(cites)
+        regions.append((slugify(item.body_region), item.body_region.capitalize()) if item.body_region else None)
+    specs = tuple((slugify(sp), sp, tuple(ItemRef(lid, case, i, it, doi, year, sp, (), ())
+                                          for i, it in enumerate(letter.items)))
+                  for sp in dict.fromkeys(letter.reviewer.specialties))
+    return Contribution(tuple(refs), tuple(cites_all), tuple(regions), specs)
+
+
+def collect(letters: Iterable[Letter], procedure_titles: dict[str, str] | None = None,
+            memo: dict[int, tuple[Letter, Contribution]] | None = None) -> Archive:
+    """Group and count.  ``memo`` (id(letter) -> (letter, contribution)) lets a caller that
+    keeps the same Letter objects between builds skip the per-letter work; it is pruned to
+    the letters given."""
     ordered = sorted(letters, key=lambda l: l.id)
     titles = procedure_titles or {}
     procedures: dict[str, Group] = {}
@@ -203,20 +238,16 @@ def collect(letters: Iterable[Letter], procedure_titles: dict[str, str] | None =
     decisions: dict[str, Group] = {k: Group(k, DECISION_TITLES[k]) for k in DECISION_KEYS}
     items = 0
     years = [y for l in ordered if (y := l.year)]
-    slugs: dict[str, str] = {}
-    gtitle: dict[Citation, str] = {}
+    fresh: dict[int, tuple[Letter, Contribution]] = {}
     for letter in ordered:
-        specialty = letter.reviewer.specialties[0] if letter.reviewer.specialties else None
-        lid, case, doi, year = letter.id, letter.case_number, letter.date_of_injury, letter.year
-        for i, item in enumerate(letter.items):
+        got = memo.get(id(letter)) if memo is not None else None
+        if got is None or got[0] is not letter:
+            got = (letter, contribution(letter))
+        fresh[id(letter)] = got
+        con = got[1]
+        for ref, cites, region in zip(con.refs, con.cites, con.regions):
             items += 1
-            cites = [(k, c) for c in item.guidelines.reviewer if (k := guideline_key(c))]
-            for _, c in cites:
-                if c not in gtitle:
-                    gtitle[c] = guideline_title(c)
-            keys = tuple(dict.fromkeys(k for k, _ in cites))
-            gtitles = tuple(dict.fromkeys(gtitle[c] for _, c in cites))
-            ref = ItemRef(lid, case, i, item, doi, year, specialty, keys, gtitles)  # type: ignore[arg-type]
+            item = ref.item
             slug = item.procedure or UNMAPPED
             g = procedures.get(slug)
             if g is None:
@@ -224,31 +255,28 @@ def collect(letters: Iterable[Letter], procedure_titles: dict[str, str] | None =
                                              category=item.category if item.procedure else None)
             g.refs.append(ref)
             g.requests[item.request] += 1
-            for key, c in cites:
+            for key, c, gtitle in cites:
                 gg = guidelines.get(key)
                 if gg is None:
-                    gg = guidelines[key] = Group(key, gtitle[c], source=c.source, document=c.document)
+                    gg = guidelines[key] = Group(key, gtitle, source=c.source, document=c.document)
                 if not gg.refs or gg.refs[-1] is not ref:
                     gg.refs.append(ref)
                 if c.topic:
                     gg.topics[c.topic] += 1
             decisions[ref.decision_key].refs.append(ref)
-            if item.body_region:
-                rs = slugs.get(item.body_region)
-                if rs is None:
-                    rs = slugs[item.body_region] = slugify(item.body_region)
-                rg = regions.get(rs)
+            if region is not None:
+                rg = regions.get(region[0])
                 if rg is None:
-                    rg = regions[rs] = Group(rs, item.body_region.capitalize())
+                    rg = regions[region[0]] = Group(region[0], region[1])
                 rg.refs.append(ref)
-        for sp in dict.fromkeys(letter.reviewer.specialties):
-            ss = slugs.get(sp)
-            if ss is None:
-                ss = slugs[sp] = slugify(sp)
+        for ss, sp, srefs in con.specialties:
             grp = specialties.get(ss)
             if grp is None:
                 grp = specialties[ss] = Group(ss, sp)
-            grp.refs.extend(ItemRef(lid, case, i, it, doi, year, sp, (), ()) for i, it in enumerate(letter.items))
+            grp.refs.extend(srefs)
+    if memo is not None:
+        memo.clear()
+        memo.update(fresh)
     by_title = lambda d: dict(sorted(d.items(), key=lambda kv: (kv[1].title.lower(), kv[0])))  # noqa: E731
     return Archive(
         letters=ordered,

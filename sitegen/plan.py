@@ -57,10 +57,11 @@ def case_index_paths(letters: int) -> list[str]:
 
 def plan(cfg: SiteConfig, archive: Archive, slims: dict[str, Slim], pages: Sequence[Page],
          notes: dict[tuple[str, str], str], originals: dict[str, str], titles: dict[str, str],
-         tmpl: dict[str, str], skey: str, search_template: str, user_templates: set[str] = frozenset()
-         ) -> list[Task]:
+         tmpl: dict[str, str], skey: str, search_template: str, user_templates: set[str] = frozenset(),
+         memo: dict[tuple[Any, ...], str] | None = None) -> list[Task]:
     """Every page of the site, cases first.  ``slims``: letter id -> Slim.
 
+    ``memo`` (kept by a long-running process) maps a case page's key inputs to its key.
     Listing pages are keyed by the letters' view digests (what the built-in listing
     templates show); a page whose template the site overrides is keyed by the full digests."""
     dg = {lid: s.digest for lid, s in slims.items()}
@@ -73,13 +74,21 @@ def plan(cfg: SiteConfig, archive: Archive, slims: dict[str, Slim], pages: Seque
     letters = archive.letters
     t_case = tmpl.get("case.html", "")
     label = lambda l: (l.id, l.case_number or l.id)  # noqa: E731
+    fresh: dict[tuple[Any, ...], str] = {}
     for i, letter in enumerate(letters):
         prev = label(letters[i - 1]) if i else None
         nxt = label(letters[i + 1]) if i + 1 < len(letters) else None
         procs = tuple(titles.get(it.procedure or "unmapped") for it in letter.items)
         orig = originals.get(letter.id)
-        key = digest(skey, t_case, dg[letter.id], prev, nxt, orig, procs)
+        parts = (skey, t_case, dg[letter.id], prev, nxt, orig, procs)
+        key = memo.get(parts) if memo is not None else None
+        if key is None:
+            key = digest(*parts)
+        fresh[parts] = key
         tasks.append(Task("case", (letter.id, prev, nxt, orig), (urls.case_url(letter.id),), key, letter.source))
+    if memo is not None:
+        memo.clear()
+        memo.update(fresh)
     size = cfg.page_size
     for kind, groups in (("procedure", archive.procedures), ("guideline", archive.guidelines)):
         t = tmpl.get(f"{kind}.html", "")
