@@ -295,8 +295,18 @@ class Session:
     index: LetterIndex | None = None
     manifest: Manifest | None = None
     saved_at: float = 0.0
-    save_every: float = 10.0
-    """Seconds between writes of the letter index to disk (it is only a cache)."""
+    save_every: float = 300.0
+    """Seconds between writes of the letter index to disk (it is only a cache, and writing
+    the slim records of a large archive costs about a second); :meth:`flush` writes it."""
+    unsaved: tuple[BuildCache, LetterIndex] | None = None
+
+    def flush(self) -> None:
+        """Write the letter index if a build changed it (call when the process ends)."""
+        if self.unsaved is not None:
+            cache, index = self.unsaved
+            self.unsaved = None
+            if index.dirty:
+                cache.save_index(index)
     collect_memo: dict[int, Any] = field(default_factory=dict)
     """Per-letter group contributions (collect.Contribution) of the letters in the index."""
     plan_memo: dict[Any, str] = field(default_factory=dict)
@@ -530,11 +540,13 @@ def build_site(cfg: SiteConfig, *, strict: bool = False, jobs: int | None = None
             stats: dict[str, int] = {}
             slim_list = load_slims(cfg, wanted, cache, index, n, progress, stats, reuse=incremental)
             report.parsed = stats.get("parsed", 0)
-            if cache is not None and index.dirty and (
-                    session is None or time.monotonic() - session.saved_at > session.save_every):
-                cache.save_index(index)
-                if session is not None:
-                    session.saved_at = time.monotonic()
+            if cache is not None and index.dirty:
+                if session is None or time.monotonic() - session.saved_at > session.save_every:
+                    cache.save_index(index)
+                    if session is not None:
+                        session.saved_at, session.unsaved = time.monotonic(), None
+                else:
+                    session.unsaved = (cache, index)
         else:
             index = None
             memory = {}

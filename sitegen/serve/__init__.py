@@ -96,4 +96,8 @@ def run(args: argparse.Namespace) -> int:
         print("sitegen serve: stopped", file=sys.stderr)
     finally:
         server.stop()
+        try:
+            session.flush()  # the letter index, so the next start or `sitegen build` is warm
+        except OSError as err:
+            print(f"sitegen serve: warning: could not save the build cache: {err}", file=sys.stderr)
     return 0
