@@ -54,6 +54,9 @@ _TRANSLATE = str.maketrans(
         "\ufffd": "?",
     }
 )
+_TRANSLATE_TEXT = {chr(k): ("" if v is None else v) for k, v in _TRANSLATE.items()}
+_ASCII_ODDITIES = tuple(ch for ch in _TRANSLATE_TEXT if ch.isascii())
+_ASCII_CONTROL = tuple(chr(c) for c in (*range(0, 9), *range(14, 32), 127))
 _LETTER = re.compile(r"[A-Z]")
 _CONTROL = re.compile(r"[\x00-\x08\x0e-\x1f\x7f]")
 _FOOTER = re.compile(r"^\s*(?:-\s*)?Page\s+\d+\s*(?:of\s+\d+)?\s*(?:-\s*)?$", re.I)
@@ -119,10 +122,20 @@ class CleanText:
         return out
 
 
+def _normalise_characters(text: str) -> str:
+    """Odd spaces, quotes and dashes to ASCII, control characters dropped.  Only the characters
+    present are replaced: a few ``in`` tests cost far less than ``str.translate`` over the text."""
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    for ch in _ASCII_ODDITIES if text.isascii() else _TRANSLATE_TEXT:
+        if ch in text:
+            text = text.replace(ch, _TRANSLATE_TEXT[ch])
+    if any(ch in text for ch in _ASCII_CONTROL):
+        text = _CONTROL.sub("", text)
+    return text
+
+
 def clean(text: str) -> CleanText:
-    text = text.replace("\r\n", "\n").replace("\r", "\n").translate(_TRANSLATE)
-    text = _CONTROL.sub("", text)
-    text = _fix_run_together(text)
+    text = _fix_run_together(_normalise_characters(text))
     raw_lines = [line.strip() for line in text.split("\n")]
 
     case_numbers: list[str] = []
@@ -140,12 +153,11 @@ def clean(text: str) -> CleanText:
                     if not line:
                         kept.append("\0")  # furniture marker
                         continue
-            if "age" in line:
-                if _FOOTER.match(line):
-                    kept.append("\0")
-                    continue
-                if line[-1:].isdigit() and "Page" in line:
-                    line = _TRAILING_FOOTER.sub("", line)
+            if line[:1] in ("P", "p", "-") and _FOOTER.match(line):
+                kept.append("\0")
+                continue
+            if line[-1:].isdigit() and "Page" in line:
+                line = _TRAILING_FOOTER.sub("", line)
             kept.append(line)
 
     lines = _collapse_blank_runs(kept)
@@ -210,7 +222,7 @@ def _join_hyphenation(lines: list[str]) -> list[str]:
     """
     if not any(line.endswith("-") for line in lines):
         return lines
-    vocabulary: set[str] | None = None
+    vocabulary: str | None = None  # the letter's own words decide: "documented" or "follow-up"
     out = list(lines)
     for i in range(len(out) - 1):
         m = _HYPHEN_END.search(out[i])
@@ -224,11 +236,11 @@ def _join_hyphenation(lines: list[str]) -> list[str]:
         keep = True
         if head[-1].isalpha() and tail.isalpha() and tail.islower():
             if vocabulary is None:
-                vocabulary = set(re.findall(r"[a-z]+(?:-[a-z]+)?", "\n".join(lines).lower()))
+                vocabulary = "\n".join(lines).lower()
             joined, hyphenated = (head + tail).lower(), f"{head}-{tail}".lower()
-            if joined in vocabulary:
+            if _has_word(vocabulary, joined):
                 keep = False
-            elif hyphenated in vocabulary or head.lower() in _KEEP_HYPHEN:
+            elif _has_word(vocabulary, hyphenated) or head.lower() in _KEEP_HYPHEN:
                 keep = True
             else:
                 keep = len(head) < 2
@@ -237,6 +249,17 @@ def _join_hyphenation(lines: list[str]) -> list[str]:
         rest = w.group(3).lstrip()
         out[i + 1] = rest if rest else "\0"
     return [line for line in out if line != "\0"]
+
+
+def _has_word(text: str, word: str) -> bool:
+    """``word`` stands in ``text`` as a whole word (not only inside a longer one)."""
+    start = text.find(word)
+    while start >= 0:
+        end = start + len(word)
+        if (start == 0 or not text[start - 1].isalpha()) and (end == len(text) or not text[end].isalpha()):
+            return True
+        start = text.find(word, start + 1)
+    return False
 
 
 def _fix_run_together(text: str) -> str:

@@ -11,6 +11,7 @@ _DETERMINATION = (
     "MAXIMUS GUIDELINE:",
     "CLAIMS ADMINISTRATOR GUIDELINE:",
 )
+_DETERMINATION_AS_WRITTEN = ("HOW THE IMR FINAL DETERMINATION WAS MADE", "MAXIMUS guideline:", "IMR ISSUES, DECISIONS AND RATIONALES")
 _LEGACY = (
     "NOTICE OF INDEPENDENT MEDICAL REVIEW DETERMINATION",
     "INDEPENDENT MEDICAL REVIEW DECISION AND RATIONALE",
@@ -22,6 +23,8 @@ _PROFESSIONAL = ("MEDICAL PROFESSIONAL REVIEW", "ISSUE AT DISPUTE:", "ISSUES AT 
 
 def detect(text: str) -> str:
     """"determination" | "legacy-2013" | "professional-review" | "unknown"."""
+    if any(marker in text for marker in _DETERMINATION_AS_WRITTEN):
+        return "determination"  # the common case, without flattening the whole text
     flat = " ".join(text.split()).upper()
     if any(marker in flat for marker in _DETERMINATION):
         return "determination"
