@@ -166,15 +166,8 @@ PF_PAGE = """<!doctype html><html lang=en><title>pf</title><script type=module>
 const pf = await import('./pagefind/pagefind.js'); await pf.init(); window.pf = pf;</script></html>"""
 
 
-def main() -> int:
-    ap = argparse.ArgumentParser()
-    ap.add_argument("corpus", type=Path)
-    ap.add_argument("work", type=Path)
-    ap.add_argument("--skip-pagefind", action="store_true")
-    ap.add_argument("--skip-whoosh", action="store_true", help="time only the static index (Whoosh takes ~11 ms CPU per letter)")
-    ap.add_argument("--letters", type=Path, help="pickle of parsed letters (written on the first run, reused after)")
-    a = ap.parse_args()
-    site = a.work / "site"
+def build_all(a: argparse.Namespace, site: Path) -> dict[str, Any]:
+    """Parse, write pages, build the indexes (and Pagefind's); returns the build figures."""
     shutil.rmtree(a.work, ignore_errors=True)
     site.mkdir(parents=True)
     if a.letters and a.letters.is_file():
@@ -217,6 +210,22 @@ def main() -> int:
         out["pagefind"] = {"build_s": round(time.perf_counter() - t, 1), "max_rss_mb": round(ru.ru_maxrss / 1024), "ok": r.returncode == 0}
         out["pagefind"]["files"], out["pagefind"]["bytes"] = dir_stats(site / "pagefind")
         (site / "pagefind.html").write_text(PF_PAGE)
+    return out
+
+def main() -> int:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("corpus", type=Path)
+    ap.add_argument("work", type=Path)
+    ap.add_argument("--skip-pagefind", action="store_true")
+    ap.add_argument("--queries-only", action="store_true", help="reuse WORK_DIR/site from an earlier run; only run the queries")
+    ap.add_argument("--skip-whoosh", action="store_true", help="time only the static index (Whoosh takes ~11 ms CPU per letter)")
+    ap.add_argument("--letters", type=Path, help="pickle of parsed letters (written on the first run, reused after)")
+    a = ap.parse_args()
+    site = a.work / "site"
+    out: dict[str, Any] = {}
+    if not a.queries_only:
+        out = build_all(a, site)
+
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]

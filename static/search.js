@@ -187,9 +187,9 @@
   }
   function idf(df) { return Math.log(1 + (meta.live - df + 0.5) / (df + 0.5)); }
   function weight(p, doc, df) {
+    if (p.w === undefined || p.wdf !== df) { p.w = idf(df) * (meta.k1 + 1) / 255; p.wdf = df; }
     var i = p.imp.get(doc);
-    if (i === undefined) i = p.floor;
-    return idf(df) * (i / 255) * (meta.k1 + 1);
+    return p.w * (i === undefined ? p.floor : i);
   }
 
   /* ------------------------------------------------------------ search */
@@ -295,10 +295,16 @@
     var top = function (k) {
       if (sorted) return sorted.slice(0, k);
       if (docs.length <= 4 * k + 1000) { sorted = docs.slice().sort(byScore); return sorted.slice(0, k); }
-      var sc = new Float64Array(docs.length);
-      for (var i = 0; i < docs.length; i++) sc[i] = score[docs[i]];
-      sc.sort();
-      var floor = sc[docs.length - k];
+      // one scan keeping the k best scores (few replacements in practice), then a small sort
+      var best = new Float64Array(k).fill(-Infinity), low = 0, i, j;
+      for (i = 0; i < docs.length; i++) {
+        var sv = score[docs[i]];
+        if (sv > best[low]) {
+          best[low] = sv;
+          for (low = 0, j = 1; j < k; j++) if (best[j] < best[low]) low = j;
+        }
+      }
+      var floor = best[low];
       return docs.filter(function (d) { return score[d] >= floor; }).sort(byScore).slice(0, k);
     };
     var counts = null;
