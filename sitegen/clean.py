@@ -96,7 +96,7 @@ class CleanText:
         group: list[str] = []
         start = 0
         for line in (*self.lines, ""):
-            if line and is_heading(line):
+            if line.isupper() and is_heading(line):
                 if not group:
                     start = pos
                 group.append(line)
@@ -225,6 +225,8 @@ def _join_hyphenation(lines: list[str]) -> list[str]:
     vocabulary: str | None = None  # the letter's own words decide: "documented" or "follow-up"
     out = list(lines)
     for i in range(len(out) - 1):
+        if not out[i].endswith("-"):
+            continue
         m = _HYPHEN_END.search(out[i])
         nxt = out[i + 1]
         if not m or not nxt or nxt == "\0":

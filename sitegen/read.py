@@ -7,6 +7,7 @@ raises for bad content: the caller gets text (possibly empty) and warnings.
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -64,9 +65,10 @@ def _looks_binary(data: bytes) -> bool:
 def read_letter(path: Path) -> RawText:
     """Read one letter file. An unreadable file gives empty text and a warning."""
     try:
-        with path.open("rb") as fh:
-            data = fh.read(MAX_BYTES + 1)
-            size = path.stat().st_size
+        with open(path, "rb") as fh:
+            size = os.fstat(fh.fileno()).st_size
+            # read() sized by the file: read(MAX_BYTES + 1) would allocate a megabyte per letter.
+            data = fh.read() if size <= MAX_BYTES else fh.read(MAX_BYTES + 1)
     except OSError as err:
         return RawText("", "binary", (f"cannot read file: {err.strerror or err}",))
     raw = decode(data)

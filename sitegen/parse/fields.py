@@ -124,7 +124,7 @@ _AGE = re.compile(
     r"\b(\d{1,3})\s*[- ]?\s*(?:years?|yrs?|y/o|yo)\b[\s-]*(?:old|of\s+age)?|\b(?:age[d]?|at\s+age)\s*(?:of\s*)?:?\s*(\d{1,3})\b",
     re.I,
 )
-_SEX = re.compile(r"\b(female|male|woman|man|gentleman|lady|women|men)\b", re.I)
+_SEX = re.compile(r"\b(female|male|woman|man|gentleman|lady|women|men)\b")  # on lower-cased text
 _PRONOUN = re.compile(r"(?<!/)\b(she|her|he|his|him)\b(?!/)", re.I)
 
 _MONTHS = {
@@ -235,7 +235,7 @@ def find_age(summary: str) -> int | None:
 
 
 def find_sex(summary: str) -> str | None:
-    m = _SEX.search(summary)
+    m = _SEX.search(summary.lower())
     if m:
         word = m.group(1).lower()
         return "female" if word in ("female", "woman", "lady", "women") else "male"
