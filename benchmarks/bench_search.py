@@ -217,6 +217,7 @@ def main() -> int:
     ap.add_argument("corpus", type=Path)
     ap.add_argument("work", type=Path)
     ap.add_argument("--skip-pagefind", action="store_true")
+    ap.add_argument("--repeat", type=int, default=1, help="cold+warm runs per query (median and range reported)")
     ap.add_argument("--queries-only", action="store_true", help="reuse WORK_DIR/site from an earlier run; only run the queries")
     ap.add_argument("--skip-whoosh", action="store_true", help="time only the static index (Whoosh takes ~11 ms CPU per letter)")
     ap.add_argument("--letters", type=Path, help="pickle of parsed letters (written on the first run, reused after)")
@@ -244,12 +245,19 @@ def main() -> int:
                 rows = {}
                 for label, term, filters in QUERIES:
                     for facets in ([False, True] if name == "sitegen" and label == "common word" else [False]):
-                        ctx = b.new_context()
-                        pg = ctx.new_page()
-                        rows[label + (" + all facets" if facets else "")] = measure(
-                            pg, f"http://127.0.0.1:{port}/{page_url}", setup, query,
-                            {"term": term, "filters": filters, "n": 10, "facets": facets})
-                        ctx.close()
+                        runs = []
+                        for _ in range(a.repeat):
+                            ctx = b.new_context()
+                            pg = ctx.new_page()
+                            runs.append(measure(pg, f"http://127.0.0.1:{port}/{page_url}", setup, query,
+                                                {"term": term, "filters": filters, "n": 10, "facets": facets}))
+                            ctx.close()
+                        row = dict(runs[0])
+                        for key in ("ms", "warm_ms", "wall_ms"):  # median over the repeats, and the range
+                            vals = sorted(r[key] for r in runs)
+                            row[key] = vals[len(vals) // 2]
+                            row[key + "_range"] = [vals[0], vals[-1]]
+                        rows[label + (" + all facets" if facets else "")] = row
                 out.setdefault(name, {})["queries"] = rows
             b.close()
     finally:
