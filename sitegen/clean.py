@@ -56,7 +56,7 @@ _TRANSLATE = str.maketrans(
 )
 _TRANSLATE_TEXT = {chr(k): ("" if v is None else v) for k, v in _TRANSLATE.items()}
 _ASCII_ODDITIES = tuple(ch for ch in _TRANSLATE_TEXT if ch.isascii())
-_ASCII_CONTROL = tuple(chr(c) for c in (*range(0, 9), *range(14, 32), 127))
+_CONTROL_BYTES = bytes((*range(0, 9), *range(14, 32), 127))
 _LETTER = re.compile(r"[A-Z]")
 _CONTROL = re.compile(r"[\x00-\x08\x0e-\x1f\x7f]")
 _FOOTER = re.compile(r"^\s*(?:-\s*)?Page\s+\d+\s*(?:of\s+\d+)?\s*(?:-\s*)?$", re.I)
@@ -129,7 +129,11 @@ def _normalise_characters(text: str) -> str:
     for ch in _ASCII_ODDITIES if text.isascii() else _TRANSLATE_TEXT:
         if ch in text:
             text = text.replace(ch, _TRANSLATE_TEXT[ch])
-    if any(ch in text for ch in _ASCII_CONTROL):
+    if text.isascii():
+        raw = text.encode("ascii")
+        if len(raw.translate(None, _CONTROL_BYTES)) != len(raw):
+            text = _CONTROL.sub("", text)
+    elif _CONTROL.search(text):
         text = _CONTROL.sub("", text)
     return text
 
@@ -220,7 +224,7 @@ def _join_hyphenation(lines: list[str]) -> list[str]:
     A real hyphen stays ("(x-" / "rays)" -> "(x-rays)", "L4-" / "L5" -> "L4-L5"): the
     next line's first token moves up either way, so the word is whole on one line.
     """
-    if not any(line.endswith("-") for line in lines):
+    if not any(line[-1:] == "-" for line in lines if "-" in line):
         return lines
     vocabulary: str | None = None  # the letter's own words decide: "documented" or "follow-up"
     out = list(lines)
