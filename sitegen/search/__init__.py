@@ -58,6 +58,9 @@ def update_indexes(changed: Sequence[Letter], removed_ids: Sequence[str], site_d
     docs = documents(changed)
     whoosh_index.update(docs, list(removed_ids), Path(index_dir))
     stats = static_index.update(docs, list(removed_ids), Path(site_dir), Path(index_dir))
+    from sitegen.search.client import write_client
+
+    write_client(site_dir)  # a newer sitegen may ship a newer client for the same index format
     stats["seconds"] = round(time.perf_counter() - t0, 3)
     return stats
 
