@@ -4,8 +4,9 @@
 
 Generates COUNT letters with benchmarks/generate_corpus.py (reused when present), then runs
 three builds into WORK/COUNT/_site and prints, for each: wall time per stage, CPU time of
-the whole process tree, and the peak RSS of the process tree (main process plus its
-workers, sampled every 50 ms from /proc), and the largest page.
+the whole process tree, and the peak memory of the process tree (main process plus its
+workers, sampled every 50 ms from /proc: the sum of PSS, which counts pages shared with forked
+workers once, and the sum of RSS, which counts them in every process), and the largest page.
 
 1. clean: ``incremental=False`` (parses every letter, renders every page);
 2. no-op: nothing changed (the cache and the previous output are reused);
@@ -29,15 +30,21 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 
 
-def _rss_kb(pid: int) -> int:
+def _mem_kb(pid: int) -> tuple[int, int]:
+    """(RSS, PSS) of one process in kB.  Forked workers share pages with the main process:
+    RSS counts shared pages in every process, PSS divides them among the sharers, so the
+    sum of PSS is the memory the tree really uses."""
+    rss = pss = 0
     try:
-        with open(f"/proc/{pid}/status", encoding="ascii") as fh:
+        with open(f"/proc/{pid}/smaps_rollup", encoding="ascii") as fh:
             for line in fh:
-                if line.startswith("VmRSS:"):
-                    return int(line.split()[1])
+                if line.startswith("Rss:"):
+                    rss = int(line.split()[1])
+                elif line.startswith("Pss:"):
+                    pss = int(line.split()[1])
     except (OSError, ValueError):
         pass
-    return 0
+    return rss, pss
 
 
 def _children(pid: int) -> list[int]:
@@ -55,22 +62,26 @@ def _children(pid: int) -> list[int]:
 
 
 class TreeRss:
-    """Peak of the summed RSS of this process and all its descendants."""
+    """Peaks of the summed RSS and PSS of this process and all its descendants."""
 
     def __init__(self) -> None:
         self.peak_kb = 0
+        self.peak_pss_kb = 0
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._run, daemon=True)
 
     def _run(self) -> None:
         me = os.getpid()
         while not self._stop.is_set():
-            todo, total = [me], 0
+            todo, total, total_pss = [me], 0, 0
             while todo:
                 pid = todo.pop()
-                total += _rss_kb(pid)
+                rss, pss = _mem_kb(pid)
+                total += rss
+                total_pss += pss
                 todo += _children(pid)
             self.peak_kb = max(self.peak_kb, total)
+            self.peak_pss_kb = max(self.peak_pss_kb, total_pss)
             self._stop.wait(0.05)
 
     def __enter__(self) -> "TreeRss":
@@ -125,7 +136,8 @@ def main() -> int:
                 report = build_site(cfg, jobs=args.jobs, progress=False, incremental=incremental, search=search)
             wall, cpu = time.perf_counter() - t0, _cpu() - cpu0
             stages = ", ".join(f"{k} {v:.2f}" for k, v in report.stages.items())
-            print(f"[{label}] wall {wall:.2f} s, CPU {cpu:.2f} s, peak RSS (process tree) {rss.peak_kb / 1024:.0f} MB; "
+            print(f"[{label}] wall {wall:.2f} s, CPU {cpu:.2f} s, peak memory of the process tree: "
+                  f"PSS {rss.peak_pss_kb / 1024:.0f} MB (RSS sum {rss.peak_kb / 1024:.0f} MB); "
                   f"parsed {report.parsed}, rendered {report.rendered} page tasks, reused {report.linked}")
             print(f"    stages (s): {stages}")
             print(f"    letters {report.letters}, items {report.items}, pages {report.pages}, files {report.files}")

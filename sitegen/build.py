@@ -320,7 +320,7 @@ def scan_letters(cfg: SiteConfig, sources: Sources, index: LetterIndex) -> list[
     """(path, source, digest) of every letter; a file is hashed only if its size or mtime changed."""
     todo_src = letter_sources(cfg, sources)
     files = index.files
-    seen: dict[str, tuple[int, int, str, bool]] = {}
+    seen: dict[str, tuple[int, int, str, bool, str]] = {}
     wanted: list[tuple[str, str, str]] = []
     now = time.time_ns()
     for path, source in todo_src:
@@ -329,12 +329,13 @@ def scan_letters(cfg: SiteConfig, sources: Sources, index: LetterIndex) -> list[
         # (size, mtime) is trusted only if the file was already RACY_NS old when it was hashed:
         # a second save within the file system's timestamp granularity keeps the mtime.
         if old is not None and old[3] and old[0] == st.st_size and old[1] == st.st_mtime_ns:
-            sha = old[2]
+            sha, dg = old[2], old[4]
         else:
             sha = sha256_file(Path(path))
+            dg = letter_digest(index.key, source, sha)
             index.dirty = True
-        seen[source] = (st.st_size, st.st_mtime_ns, sha, now - st.st_mtime_ns > RACY_NS)
-        wanted.append((path, source, letter_digest(index.key, source, sha)))
+        seen[source] = (st.st_size, st.st_mtime_ns, sha, now - st.st_mtime_ns > RACY_NS, dg)
+        wanted.append((path, source, dg))
     if set(files) != set(seen):
         index.dirty = True
     index.files = seen

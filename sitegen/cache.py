@@ -28,7 +28,7 @@ from typing import Any, Iterable, Iterator, Sequence
 from sitegen import __version__
 from sitegen.model import Letter
 
-FORMAT = 3
+FORMAT = 4
 PACKAGE = Path(__file__).resolve().parent
 #: Code a parse record depends on (relative to the package); everything else only renders.
 PARSE_CODE = ("parse", "normalize", "data", "read.py", "clean.py", "model.py", "__init__.py")
@@ -149,8 +149,8 @@ class LetterIndex:
     """source -> (size, mtime_ns, sha) and digest -> Slim, for one content folder."""
 
     key: str
-    files: dict[str, tuple[int, int, str, bool]] = field(default_factory=dict)
-    """source -> (size, mtime_ns, sha256, whether size+mtime may be trusted next time)."""
+    files: dict[str, tuple[int, int, str, bool, str]] = field(default_factory=dict)
+    """source -> (size, mtime_ns, sha256, whether size+mtime may be trusted next time, digest)."""
     slims: dict[str, Slim] = field(default_factory=dict)
     dirty: bool = False
     slims_loaded: bool = True

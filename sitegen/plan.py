@@ -58,7 +58,7 @@ def case_index_paths(letters: int) -> list[str]:
 def plan(cfg: SiteConfig, archive: Archive, slims: dict[str, Slim], pages: Sequence[Page],
          notes: dict[tuple[str, str], str], originals: dict[str, str], titles: dict[str, str],
          tmpl: dict[str, str], skey: str, search_template: str, user_templates: set[str] = frozenset(),
-         memo: dict[tuple[Any, ...], str] | None = None) -> list[Task]:
+         memo: dict[Any, Any] | None = None) -> list[Task]:
     """Every page of the site, cases first.  ``slims``: letter id -> Slim.
 
     ``memo`` (kept by a long-running process) maps a case page's key inputs to its key.
@@ -74,40 +74,52 @@ def plan(cfg: SiteConfig, archive: Archive, slims: dict[str, Slim], pages: Seque
     letters = archive.letters
     t_case = tmpl.get("case.html", "")
     label = lambda l: (l.id, l.case_number or l.id)  # noqa: E731
-    fresh: dict[tuple[Any, ...], str] = {}
+    fresh: dict[Any, Any] = {}
+    old_memo = memo if memo is not None and memo.get("site key") == skey else {}
+    fresh["site key"] = skey
+
+    def group_info(group: Group, full: bool) -> tuple[str, tuple[str, ...]]:
+        """(refs key, titles of the procedures cited) of a group, memoised on the identity of
+        its ItemRef objects: a long-running process reuses them for unchanged letters, and an
+        ItemRef belongs to exactly one Letter object, hence to one digest."""
+        ident = ("group", full, tuple(map(id, group.refs)))
+        got = old_memo.get(ident)
+        if got is None:  # (a hit means the very same objects: the memo keeps the old ones alive)
+            procs = tuple(sorted({titles.get(r.item.procedure or "unmapped", "") for r in group.refs}))
+            got = (_refs_key(group, dg if full else vd), procs, group.refs)
+        fresh[ident] = got
+        return got[0], got[1]
+
     for i, letter in enumerate(letters):
         prev = label(letters[i - 1]) if i else None
         nxt = label(letters[i + 1]) if i + 1 < len(letters) else None
         procs = tuple(titles.get(it.procedure or "unmapped") for it in letter.items)
         orig = originals.get(letter.id)
         parts = (skey, t_case, dg[letter.id], prev, nxt, orig, procs)
-        key = memo.get(parts) if memo is not None else None
+        key = old_memo.get(parts)
         if key is None:
             key = digest(*parts)
         fresh[parts] = key
         tasks.append(Task("case", (letter.id, prev, nxt, orig), (urls.case_url(letter.id),), key, letter.source))
-    if memo is not None:
-        memo.clear()
-        memo.update(fresh)
     size = cfg.page_size
     for kind, groups in (("procedure", archive.procedures), ("guideline", archive.guidelines)):
         t = tmpl.get(f"{kind}.html", "")
         for gkey, group in groups.items():
             note = notes.get((kind, gkey))
             paths = group_pages(gkey, len(group.refs), size, kind)
-            procs = ()
-            if kind == "guideline":
-                procs = tuple(sorted({titles.get(r.item.procedure or "unmapped", "") for r in group.refs}))
+            refs_key, procs = group_info(group, f"{kind}.html" in user_templates)
+            if kind != "guideline":
+                procs = ()
             key = digest(skey, t, kind, gkey, group.title, group.category, group.source, group.document,
-                         sorted(group.topics.items()), _refs_key(group, keys(f"{kind}.html")), note, size, procs)
+                         sorted(group.topics.items()), refs_key, note, size, procs)
             tasks.append(Task(kind, gkey, paths, key))
     for kind, groups, url_for in (("specialty", archive.specialties, urls.specialty_url),
                                   ("region", archive.regions, urls.region_url),
                                   ("decision", archive.decisions, urls.decision_url)):
         t = tmpl.get(f"{kind}.html", "")
         for gkey, group in groups.items():
-            procs = tuple(sorted({titles.get(r.item.procedure or "unmapped", "") for r in group.refs}))
-            key = digest(skey, t, kind, gkey, group.title, _refs_key(group, keys(f"{kind}.html")), procs)
+            refs_key, procs = group_info(group, f"{kind}.html" in user_templates)
+            key = digest(skey, t, kind, gkey, group.title, refs_key, procs)
             tasks.append(Task(kind, gkey, (url_for(gkey),), key))
     everything = digest_strings(f"{l.id}\t{dg[l.id]}" for l in letters)
     views = digest_strings(f"{l.id}\t{vd[l.id]}" for l in letters)
@@ -134,6 +146,9 @@ def plan(cfg: SiteConfig, archive: Archive, slims: dict[str, Slim], pages: Seque
     tasks.append(Task("search", search_template, (urls.SEARCH,),
                       digest(skey, tmpl.get(search_template, ""), search_template, everything)))
     tasks.append(Task("404", None, (urls.NOT_FOUND,), digest(skey, tmpl.get("404.html", ""), all_of("404.html"))))
+    if memo is not None:
+        memo.clear()
+        memo.update(fresh)
     return tasks
 
 
