@@ -13,6 +13,7 @@ output into the temporary folder instead of rendered.
 from __future__ import annotations
 
 import argparse
+import gc
 import importlib
 import multiprocessing
 import os
@@ -263,6 +264,9 @@ def _map(fn: Callable[..., R], chunks: list[Any], jobs: int, *extra: Any) -> Ite
         for c in chunks:
             yield fn(c, *extra)
         return
+    # Objects that exist before the fork are moved out of the collector's reach, so the
+    # workers' garbage collections do not write to (and so copy) the pages they share.
+    gc.freeze()
     pool = _pool(min(jobs, len(chunks)))
     try:
         for got in pool.map(fn, chunks, *[[e] * len(chunks) for e in extra]):
@@ -270,6 +274,8 @@ def _map(fn: Callable[..., R], chunks: list[Any], jobs: int, *extra: Any) -> Ite
     except BaseException:
         _kill(pool)
         raise
+    finally:
+        gc.unfreeze()
     pool.shutdown()
 
 
