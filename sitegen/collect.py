@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Iterable, Sequence
 
 from sitegen.model import Citation, Item, Letter
@@ -116,18 +117,20 @@ class Group:
     topics: Counter[str] = field(default_factory=Counter)
     requests: Counter[str] = field(default_factory=Counter)
 
-    @property
+    # Computed once, after collect has filled ``refs`` (every page of a paginated group shows
+    # them: recomputing per page made large groups quadratic).
+    @cached_property
     def counts(self) -> dict[str, int]:
         c = Counter(r.decision_key for r in self.refs)
         return {k: c.get(k, 0) for k in DECISION_KEYS}
 
-    @property
+    @cached_property
     def overturn_rate(self) -> float | None:
         c = self.counts
         decided = c["overturned"] + c["upheld"]
         return c["overturned"] / decided if decided else None
 
-    @property
+    @cached_property
     def letter_count(self) -> int:
         return len({r.letter_id for r in self.refs})
 
