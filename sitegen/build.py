@@ -620,6 +620,8 @@ def build_site(cfg: SiteConfig, *, strict: bool = False, jobs: int | None = None
         t = time.perf_counter()
         if _search_enabled(search):
             report.search = _run_search(cfg, archive, slims, memory, cache, old, new, tmp, pkey, in_place)
+        elif in_place and old.search_key is not None:
+            shutil.rmtree(cfg.out_dir / "search", ignore_errors=True)  # as a build without search has none
         stages["search"] = time.perf_counter() - t
         report.files = len(writer.written) + int((report.search or {}).get("files", 0) or 0)
         report.bytes = writer.bytes_written
