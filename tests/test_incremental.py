@@ -206,3 +206,33 @@ def test_up_to_date_build_still_reports_warnings_and_fails_strict(tmp_path: Path
     assert "warning: letters/broken.txt" in again.summary()
     with pytest.raises(BuildError, match="--strict"):
         build_site(cfg, jobs=1, search=False, strict=True)
+
+
+@pytest.mark.parametrize("serve", [False, True])
+def test_search_indexes_are_updated_for_the_changed_letters_only(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                                  serve: bool) -> None:
+    import sitegen.search
+    from sitegen.parse import letter_id
+
+    calls: list[tuple[list[str], list[str]]] = []
+    real = sitegen.search.update_indexes
+
+    def spy(changed, removed, site_dir, index_dir):  # type: ignore[no-untyped-def]
+        calls.append(([l.id for l in changed], list(removed)))
+        assert all(l.text for l in changed), "the search update needs the letters' text"
+        return real(changed, removed, site_dir, index_dir)
+
+    monkeypatch.setattr(sitegen.search, "update_indexes", spy)
+    archive = Archive(tmp_path)
+    cfg = load_config(tmp_path / "sitegen.toml", archive.content, tmp_path / "out" / "_site")
+    session = Session() if serve else None
+    build_site(cfg, jobs=1, search=True, session=session)
+    assert (cfg.out_dir / "search").is_dir() and not calls
+    first, second = archive.letters()[:2]
+    first.write_bytes(first.read_bytes() + b"\nA sentence about acupuncture.\n")
+    gone_id = letter_id(second)
+    second.unlink()
+    report = build_site(cfg, jobs=1, search=True, session=session)
+    assert report.search is not None
+    assert calls == [([letter_id(first)], [gone_id])]
+    assert (cfg.out_dir / "search").is_dir()
