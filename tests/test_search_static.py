@@ -120,8 +120,9 @@ def test_update_agrees_with_whoosh(tmp_path: Path) -> None:
     site, ix = tmp_path / "site", tmp_path / "ix"
     build_indexes(letters, site, ix)
     new = replace(letters[1], id="s7", text="Tramadol and epidural steroid injections; red flags absent.")
-    update_indexes([replace(letters[0], text="Red flags: zygapophyseal injections."), new], ["s3"], site, ix)
+    stats = update_indexes([replace(letters[0], text="Red flags: zygapophyseal injections."), new], ["s3"], site, ix)
     root = site / "search"
+    assert stats["files"] == sum(1 for p in root.rglob("*.js") if p.name != "client.js")
     meta = _load(root / "meta.js")
     frag_ids = {int(f.stem): _load(f)["id"] for f in root.glob("f/*/*.js")}
     assert "s3" not in frag_ids.values() and "s7" in frag_ids.values()

@@ -44,7 +44,7 @@ from typing import Any, Iterable, Sequence
 from sitegen.search.documents import FACETS, SearchDoc
 from sitegen.search.whoosh_index import MIN_SIZE, REQUEST_BOOST, STOP_WORDS, TOKEN_PATTERN, stem_of
 
-FORMAT = 2
+FORMAT = 3
 K1, B = 1.2, 0.75
 DICT_BUDGET = 6_000
 """Target bytes of one dictionary shard before it is split by the next character."""
@@ -266,6 +266,8 @@ class State:
     pshards: list[list[str]] = field(default_factory=list)
     stem_shard: dict[str, int] = field(default_factory=dict)
     nb: int = 1
+    nfiles: int = 0
+    """Files of the static index (kept so an update need not count 100,000 files)."""
     fc: dict[str, str] = field(default_factory=dict)
     """Frequent stem -> its letters' facet counts, encoded (see :func:`_facet_counts`)."""
     bkeys: dict[int, list[str]] = field(default_factory=dict)
@@ -483,11 +485,20 @@ def _read_fragment(root: Path, num: int) -> dict[str, Any] | None:
 
 
 class _Writer:
-    def __init__(self, root: Path) -> None:
+    def __init__(self, root: Path, count_new: bool = False) -> None:
         self.root, self.files, self.bytes, self.dirs = root, 0, 0, set()
+        self.count_new, self.created, self.deleted = count_new, 0, 0
+
+    def unlink(self, rel: str) -> None:
+        p = self.root / rel
+        if p.is_file():
+            p.unlink()
+            self.deleted += 1
 
     def put(self, rel: str, data: bytes) -> None:
         p = self.root / rel
+        if self.count_new and not p.exists():
+            self.created += 1
         if p.parent not in self.dirs:
             p.parent.mkdir(parents=True, exist_ok=True)
             self.dirs.add(p.parent)
@@ -551,6 +562,7 @@ def build(docs: Iterable[SearchDoc], site_dir: Path, index_dir: Path) -> dict[st
     for rel, data in r.indexes(keys).items():
         out.put(rel, data)
     out.put("meta.js", r.meta(keys))
+    state.nfiles = out.files
     _save_state(state, Path(index_dir))
     return {"documents": state.n, "files": out.files, "bytes": out.bytes}
 
@@ -614,7 +626,7 @@ def update(changed: Sequence[SearchDoc], removed_ids: Sequence[str], site_dir: P
     except (OSError, pickle.UnpicklingError, KeyError, EOFError, AttributeError) as err:
         raise SitegenError(f"{path}: no usable static search state ({err}); run a full 'sitegen build'") from err
     root = Path(site_dir) / "search"
-    out = _Writer(root)
+    out = _Writer(root, count_new=True)
     slot = {d: i for i, d in enumerate(state.ids) if d is not None}
     stems = _Stems(state.forms)
     touched_stems: set[str] = set()
@@ -643,7 +655,7 @@ def update(changed: Sequence[SearchDoc], removed_ids: Sequence[str], site_dir: P
             num = slot.pop(doc_id)
             remove(num)
             state.ids[num], state.facets[num] = None, None
-            (root / "f" / str(num // FRAG_DIR) / f"{num}.js").unlink(missing_ok=True)
+            out.unlink(f"f/{num // FRAG_DIR}/{num}.js")
     for doc in changed:
         if doc.id in slot:
             num = slot[doc.id]
@@ -699,19 +711,19 @@ def update(changed: Sequence[SearchDoc], removed_ids: Sequence[str], site_dir: P
         if state.bkeys.get(no):
             out.put(*r.bshard(no, state.bkeys[no]))
         else:
-            (root / "b" / f"{no}.js").unlink(missing_ok=True)
+            out.unlink(f"b/{no}.js")
     for key in dkeys:
         got = r.dshard(key)
         if got:
             out.put(*got)
         else:
-            (root / "d" / f"{file_key(key)}.js").unlink(missing_ok=True)
+            out.unlink(f"d/{file_key(key)}.js")
     for rel, data in r.facets().items():
         out.put(rel, data)
     all_keys = r.dict_keys()
     for rel, data in r.indexes(all_keys, {k[:1] for k in dkeys}).items():
         out.put(rel, data)
     out.put("meta.js", r.meta(all_keys))
+    state.nfiles += out.created - out.deleted
     _save_state(state, Path(index_dir))
-    total = sum(1 for p in root.rglob("*.js"))
-    return {"documents": len(slot), "files": total, "bytes": out.bytes, "written": out.files}
+    return {"documents": len(slot), "files": state.nfiles, "bytes": out.bytes, "written": out.files}
