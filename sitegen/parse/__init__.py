@@ -76,7 +76,7 @@ def parse_text(text: str, id: str, source: str, warnings: tuple[str, ...] = ()) 
         diagnoses=tuple(find_diagnoses(sections.summary)),
         items=result.items,
         warnings=tuple(dict.fromkeys(found)),
-        text="\n".join(ct.lines),
+        text=body,
     )
 
 

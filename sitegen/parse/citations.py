@@ -14,6 +14,7 @@ Grammar (imr-domain.md section 4):
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from sitegen.parse.common import collapse
 from sitegen.model import Citation
@@ -73,7 +74,12 @@ def _lookup_alias(alias: str) -> str | None:
 
 def parse_guideline_text(text: str) -> tuple[Citation, ...]:
     """Parse the text after "Claims Administrator guideline:" / "MAXIMUS guideline:"."""
-    text = collapse(text)
+    return _parse_collapsed(collapse(text))
+
+
+@lru_cache(maxsize=8192)
+def _parse_collapsed(text: str) -> tuple[Citation, ...]:
+    """Guideline lines repeat across letters word for word; the records are frozen, so shared."""
     if not text:
         return ()
     if _NONE.search(text) and not _SPLIT.search(text):

@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as _dt
 import re
 from collections.abc import Callable
+from functools import lru_cache
 
 from sitegen.parse.common import collapse
 from sitegen.model import Patient, Reviewer
@@ -290,7 +291,12 @@ def _split_states(text: str) -> list[str]:
 
 def find_reviewer(text: str) -> Reviewer:
     """Credentials from the sentence form or the labelled block (which may wrap into each other)."""
-    t = collapse(text)
+    return _reviewer(collapse(text))
+
+
+@lru_cache(maxsize=4096)
+def _reviewer(t: str) -> Reviewer:
+    """The credentials paragraph is boilerplate around a few words; identical ones recur often."""
     specialties: list[str] = []
     subspecialties: list[str] = []
     states: list[str] = []
