@@ -124,10 +124,12 @@ def _detailed_items(section: str) -> tuple[list[Item], list[str]]:
             joined = m.group(2) or ""
             k = i
             nec = _NECESSARY.search(joined)
-            while nec is None and k + 1 < len(lines) and k - i < 3 and lines[k + 1]:
+            # The item may wrap over a few lines, even across a page break ("2. EMG/NCV" / "" / "BUE is ...").
+            while nec is None and k + 1 < len(lines) and k - i < 4:
                 k += 1
-                joined += " " + lines[k]
-                nec = _NECESSARY.search(joined)
+                if lines[k]:
+                    joined += " " + lines[k]
+                    nec = _NECESSARY.search(joined)
             if nec is not None:
                 request = clean_request(joined[: nec.start()])
                 decision = "upheld" if nec.group("neg") is not None else "overturned"
