@@ -8,6 +8,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings, strategies as st
 
 from sitegen.cli import main
 from sitegen.errors import SitegenError
@@ -111,3 +112,36 @@ def test_cli_missing_index_subprocess(tmp_path: Path) -> None:
                        capture_output=True, text=True)
     assert r.returncode == 2
     assert "Traceback" not in r.stderr and "no search index" in r.stderr
+
+
+TRICKY = [
+    "", "the a of", "A. b the Zürich straße İstanbul ǅ ﬁle U.S.A. 3.5mg x.y.z *foo* a*b",
+    "Of the patient's L4-L5 radiculopathy, the the MRI was", "İİ i̇ ΣΑΣ ß",
+]
+
+
+def _whoosh_terms(text: str, boost: float) -> list[tuple[bytes, int, float, bytes]]:
+    """What Whoosh's own TEXT field (StemmingAnalyzer + Positions format) indexes."""
+    from whoosh.analysis import StemmingAnalyzer
+    from whoosh.fields import TEXT
+
+    return sorted(TEXT(analyzer=StemmingAnalyzer(), field_boost=boost).index(text))
+
+
+@pytest.mark.parametrize("boost", [1.0, whoosh_index.REQUEST_BOOST])
+def test_fast_indexing_equals_whoosh_analysis(boost: float) -> None:
+    texts = [l.text for l in sample_letters()] + ["\n".join(l.requests) for l in documents(sample_letters())] + TRICKY
+    for text in texts:
+        assert sorted(whoosh_index.index_terms(text, boost)) == _whoosh_terms(text, boost), text[:60]
+    # the schema's fields use it
+    field = whoosh_index.schema()["content"]
+    assert sorted(field.index(texts[0])) == _whoosh_terms(texts[0], 1.0)
+
+
+PIECES = list("aeiouyst lnrIİßǅ.*-'0\n") + ["the ", "of ", "ing ", "ed ", "ies "]
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.sampled_from(PIECES), max_size=60).map("".join))
+def test_fast_indexing_equals_whoosh_on_any_text(text: str) -> None:
+    assert sorted(whoosh_index.index_terms(text)) == _whoosh_terms(text, 1.0)

@@ -6,17 +6,22 @@ browser's term dictionary is produced by exactly the analyzer Whoosh uses.
 
 from __future__ import annotations
 
+import re
 import shutil
 import tempfile
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
-from typing import Iterator, Sequence
+from typing import Any, Iterator, Sequence
 
 from whoosh import highlight, index
 from whoosh.analysis import StemmingAnalyzer, StopFilter
+from whoosh.compat import dumps as _dumps
 from whoosh.fields import ID, KEYWORD, STORED, TEXT, Schema
+from whoosh.formats import Positions
 from whoosh.lang.porter import stem as _porter_stem
+from whoosh.system import pack_uint as _pack_uint
+from whoosh.writing import PostingPool
 from whoosh.qparser import MultifieldParser, QueryParserError
 from whoosh.query import Query, Term
 
@@ -42,7 +47,7 @@ def schema() -> Schema:
         path=STORED(),
         title=STORED(),
         case=ID(stored=True),
-        request=TEXT(analyzer=StemmingAnalyzer(), stored=True, field_boost=REQUEST_BOOST),
+        request=StemmedText(stored=True, field_boost=REQUEST_BOOST),
         procedure=KEYWORD(field_boost=PROCEDURE_BOOST, **kw),
         category=KEYWORD(**kw),
         body_region=KEYWORD(**kw),
@@ -50,8 +55,108 @@ def schema() -> Schema:
         decision=KEYWORD(**kw),
         specialty=KEYWORD(**kw),
         year=KEYWORD(**kw),
-        content=TEXT(analyzer=StemmingAnalyzer(), stored=True, chars=True),
+        # Positions (phrases) but no character offsets: snippets re-tokenize the stored text
+        # of the few hits shown, which costs less than offsets for every posting.
+        content=StemmedText(stored=True),
     )
+
+
+#: Whoosh's tokenizer pattern without capturing groups (``findall`` returns whole tokens),
+#: and an ASCII-flag copy for ASCII text (the same tokens, a faster scan).
+_TOKEN_RE = re.compile(TOKEN_PATTERN.replace("(?:", "(").replace("(", "(?:"))
+_TOKEN_ASCII = re.compile(_TOKEN_RE.pattern, re.ASCII)
+#: Tokens the StopFilter drops, plus every one-character ASCII token when that is below MIN_SIZE.
+_DROP_ASCII = STOP_WORDS | {chr(c) for c in range(128)} if MIN_SIZE == 2 else STOP_WORDS
+
+
+class _StemCache(dict[str, str]):
+    def __missing__(self, form: str) -> str:
+        stem = self[form] = _porter_stem(form)
+        return stem
+
+
+_STEMS = _StemCache()
+
+
+def index_terms(text: str, field_boost: float = 1.0) -> list[tuple[bytes, int, float, bytes]]:
+    """What ``TEXT(analyzer=StemmingAnalyzer()).index(text)`` yields, computed in bulk.
+
+    Whoosh runs a generator chain per token (tokenizer, lowercase, stop filter, LRU-cached
+    stemmer) and a Python loop per posting; this does one C-level regex scan, a dict lookup
+    per token and one list per term.  Same terms, frequencies, weights and encoded positions
+    (the stop filter's renumbering: the first kept token keeps its raw position, the others
+    follow it one by one); ``tests/test_search_whoosh.py`` compares the two.
+    """
+    if text.isascii():
+        toks = _TOKEN_ASCII.findall(text.lower())
+        drop = _DROP_ASCII
+        kept = [t for t in toks if t not in drop]
+    else:
+        toks = [t.lower() for t in _TOKEN_RE.findall(text)]
+        drop = STOP_WORDS
+        kept = [t for t in toks if len(t) >= MIN_SIZE and t not in drop]
+    if not kept:
+        return []
+    first = kept[0]
+    p0 = next(i for i, t in enumerate(toks) if t == first)
+    stems = _STEMS
+    poses: dict[str, list[int]] = {}
+    for pos, form in enumerate(kept, p0):
+        stem = stems[form]
+        pl = poses.get(stem)
+        if pl is None:
+            poses[stem] = [pos]
+        else:
+            pl.append(pos)
+    out = []
+    for stem, pl in poses.items():
+        n = len(pl)
+        deltas = [pl[0]] if n == 1 else [b - a for a, b in zip([0, *pl], pl)]
+        out.append((stem.encode("utf-8"), n, float(n) * field_boost, _pack_uint(n) + _dumps(deltas, 2)))
+    return out
+
+
+class StemmedText(TEXT):
+    """A TEXT field with the StemmingAnalyzer and positions whose ``index()`` is
+    :func:`index_terms` (queries and highlighting use the analyzer as usual)."""
+
+    def __init__(self, stored: bool = False, field_boost: float = 1.0) -> None:
+        super().__init__(analyzer=StemmingAnalyzer(), stored=stored, field_boost=field_boost)
+
+    def index(self, value, **kwargs):  # type: ignore[no-untyped-def, override]
+        if kwargs or not isinstance(value, str) or type(self.format) is not Positions:
+            return super().index(value, **kwargs)
+        return index_terms(value, self.format.field_boost)
+
+
+class _LeanPostingPool(PostingPool):
+    """Whoosh's posting pool (external sort, spills to disk past ``limitmb``) without the
+    per-posting type assertions and exact size sum; the size estimate stays an upper bound."""
+
+    def add(self, item):  # type: ignore[no-untyped-def]
+        self.currentsize += 160 + 2 * len(item[1]) + len(item[4] or b"")
+        if self.currentsize > self.limit:
+            self.save()
+        self.current.append(item)
+
+
+class _Lengths:
+    """The segment's per-document reader, but each field's lengths are read once (as a list)
+    instead of through a column lookup per posting when the postings are written."""
+
+    def __init__(self, reader: Any) -> None:
+        self._reader = reader
+        self._cols: dict[str, list[int]] = {}
+
+    def doc_field_length(self, docnum: int, fieldname: str, default: int = 0) -> int:
+        col = self._cols.get(fieldname)
+        if col is None:
+            get = self._reader.doc_field_length
+            col = self._cols[fieldname] = [get(d, fieldname, default) for d in range(self._reader.doc_count_all())]
+        return col[docnum] if docnum < len(col) else default
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._reader, name)
 
 
 @lru_cache(maxsize=200_000)
@@ -99,6 +204,10 @@ def build(docs: Sequence[SearchDoc], index_dir: Path, procs: int = 1) -> int:
         ix = index.create_in(str(tmp), schema())
         kwargs = {"procs": procs, "limitmb": 256, "multisegment": True} if procs > 1 else {"limitmb": 256}
         writer = ix.writer(**kwargs)
+        if procs <= 1:
+            writer.pool = _LeanPostingPool(writer._tempstorage, writer.newsegment, limitmb=256)
+            per_doc = writer.per_document_reader
+            writer.per_document_reader = lambda: _Lengths(per_doc())
         for doc in docs:
             writer.add_document(**_fields(doc))
         writer.commit()
