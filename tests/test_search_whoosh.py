@@ -145,3 +145,50 @@ PIECES = list("aeiouyst lnrIİßǅ.*-'0\n") + ["the ", "of ", "ing ", "ed ", "ie
 @given(st.lists(st.sampled_from(PIECES), max_size=60).map("".join))
 def test_fast_indexing_equals_whoosh_on_any_text(text: str) -> None:
     assert sorted(whoosh_index.index_terms(text)) == _whoosh_terms(text, 1.0)
+
+
+def _index_contents(d: Path) -> dict[str, object]:
+    """Everything a search reads: per term its stats and postings (doc, weight, encoded
+    positions), per document its stored fields and field lengths."""
+    from whoosh import index
+
+    ix = index.open_dir(str(d))
+    with ix.reader() as r:
+        terms = {}
+        for fieldname, text in r.all_terms():
+            ti = r.term_info(fieldname, text)
+            m = r.postings(fieldname, text)
+            posts = []
+            while m.is_active():
+                posts.append((m.id(), m.weight(), m.value()))
+                m.next()
+            terms[(fieldname, text)] = (ti.weight(), ti.doc_frequency(), ti.min_length(), ti.max_length(),
+                                        ti.max_weight(), ti.min_id(), ti.max_id(), posts)
+        docs = [(r.stored_fields(n), [r.doc_field_length(n, f) for f in ix.schema.scorable_names()])
+                for n in range(r.doc_count_all())]
+        return {"terms": terms, "docs": docs, "lengths": {f: r.field_length(f) for f in ix.schema.scorable_names()}}
+
+
+def test_direct_build_writes_what_whoosh_writer_writes(tmp_path: Path) -> None:
+    from dataclasses import replace
+
+    from whoosh import index
+
+    base = documents(sample_letters())
+    # 300 documents, so common terms have several posting blocks (Whoosh's block size is 128)
+    docs = [replace(d, id=f"{d.id}-{k}") for k in range(50) for d in base]
+    whoosh_index.build(docs, tmp_path / "fast")
+    (tmp_path / "plain").mkdir()
+    ix = index.create_in(str(tmp_path / "plain"), whoosh_index.schema())
+    writer = ix.writer()
+    assert whoosh_index._direct_build_ok(writer, ix.schema)  # the build above took the direct path
+    for d in docs:
+        writer.add_document(**whoosh_index._fields(d))
+    writer.commit()
+    fast, plain = _index_contents(tmp_path / "fast"), _index_contents(tmp_path / "plain")
+    assert max(len(v[-1]) for v in plain["terms"].values()) > 128
+    assert fast["docs"] == plain["docs"]
+    assert fast["lengths"] == plain["lengths"]
+    assert fast["terms"].keys() == plain["terms"].keys()
+    for key, value in plain["terms"].items():
+        assert fast["terms"][key] == value, key

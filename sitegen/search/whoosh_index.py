@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 import shutil
+from array import array
 import tempfile
 from dataclasses import dataclass
 from functools import lru_cache
@@ -21,7 +22,7 @@ from whoosh.fields import ID, KEYWORD, STORED, TEXT, Schema
 from whoosh.formats import Positions
 from whoosh.lang.porter import stem as _porter_stem
 from whoosh.system import pack_uint as _pack_uint
-from whoosh.writing import PostingPool
+from whoosh.codec.whoosh3 import W3FieldWriter, W3PostingsWriter
 from whoosh.qparser import MultifieldParser, QueryParserError
 from whoosh.query import Query, Term
 
@@ -99,21 +100,29 @@ def index_terms(text: str, field_boost: float = 1.0) -> list[tuple[bytes, int, f
         return []
     first = kept[0]
     p0 = next(i for i, t in enumerate(toks) if t == first)
-    stems = _STEMS
     poses: dict[str, list[int]] = {}
-    for pos, form in enumerate(kept, p0):
-        stem = stems[form]
+    for pos, stem in enumerate(map(_STEMS.__getitem__, kept), p0):
         pl = poses.get(stem)
         if pl is None:
             poses[stem] = [pos]
         else:
             pl.append(pos)
+    once = _ONCE
     out = []
     for stem, pl in poses.items():
         n = len(pl)
-        deltas = [pl[0]] if n == 1 else [b - a for a, b in zip([0, *pl], pl)]
-        out.append((stem.encode("utf-8"), n, float(n) * field_boost, _pack_uint(n) + _dumps(deltas, 2)))
+        if n == 1:
+            vbytes = once.get(pl[0])
+            if vbytes is None:
+                vbytes = once[pl[0]] = _pack_uint(1) + _dumps(pl, 2)
+        else:
+            vbytes = _pack_uint(n) + _dumps([b - a for a, b in zip([0, *pl], pl)], 2)
+        out.append((stem.encode("utf-8"), n, float(n) * field_boost, vbytes))
     return out
+
+
+#: Encoded value of a term seen once, at position p (most terms of a letter).
+_ONCE: dict[int, bytes] = {}
 
 
 class StemmedText(TEXT):
@@ -129,15 +138,103 @@ class StemmedText(TEXT):
         return index_terms(value, self.format.field_boost)
 
 
-class _LeanPostingPool(PostingPool):
-    """Whoosh's posting pool (external sort, spills to disk past ``limitmb``) without the
-    per-posting type assertions and exact size sum; the size estimate stays an upper bound."""
+class _Postings:
+    """One term's postings, compactly: doc numbers, weights and the encoded values
+    concatenated (``ends[i]`` is where posting ``i``'s value ends in ``buf``)."""
 
-    def add(self, item):  # type: ignore[no-untyped-def]
-        self.currentsize += 160 + 2 * len(item[1]) + len(item[4] or b"")
-        if self.currentsize > self.limit:
-            self.save()
-        self.current.append(item)
+    __slots__ = ("docs", "weights", "ends", "buf")
+
+    def __init__(self) -> None:
+        self.docs = array("I")
+        self.weights = array("f")
+        self.ends = array("Q")
+        self.buf = bytearray()
+
+
+def _direct_build_ok(writer: Any, sch: Schema) -> bool:
+    """The direct path fills the blocks of Whoosh's own ``whoosh3`` posting writer; use it only
+    with that codec and with fields that need nothing else (no spelling words, vectors, columns)."""
+    if type(writer.fieldwriter) is not W3FieldWriter or not hasattr(writer.codec, "postings_writer"):
+        return False
+    pw = writer.codec.postings_writer(None)
+    if type(pw) is not W3PostingsWriter or not all(hasattr(pw, a) for a in ("_blocklimit", "_new_block", "_write_block", "_inlinelimit")):
+        return False
+    return not any(f.separate_spelling() or f.vector or f.column_type for _, f in sch.items())
+
+
+def _add_documents_direct(writer: Any, sch: Schema, docs: Sequence[SearchDoc]) -> dict[str, dict[bytes, _Postings]]:
+    """What ``writer.add_document`` does for each doc (stored fields and lengths go to the
+    per-document writer), but postings are collected per term instead of through Whoosh's
+    sorting pool, so they need no sort and no per-posting calls when written."""
+    store: dict[str, dict[bytes, _Postings]] = {}
+    perdoc = writer.perdocwriter
+    fields = {name: sch[name] for name in sch.names()}
+    for doc in docs:
+        values = _fields(doc)
+        docnum = writer.docnum
+        perdoc.start_doc(docnum)
+        for name in sorted(values):
+            value = values[name]
+            field = fields[name]
+            length = 0
+            if field.indexed:
+                terms = store.get(name)
+                if terms is None:
+                    terms = store[name] = {}
+                scorable = field.scorable
+                for tbytes, freq, weight, vbytes in field.index(value):
+                    if scorable:
+                        length += freq
+                    post = terms.get(tbytes)
+                    if post is None:
+                        post = terms[tbytes] = _Postings()
+                    post.docs.append(docnum)
+                    post.weights.append(weight)
+                    buf = post.buf
+                    buf += vbytes
+                    post.ends.append(len(buf))
+            perdoc.add_field(name, field, value if field.stored else None, length)
+        perdoc.finish_doc()
+        writer._added = True
+        writer.docnum += 1
+    return store
+
+
+def _write_postings(writer: Any, sch: Schema, lengths: Any, store: dict[str, dict[bytes, _Postings]]) -> None:
+    """Write the collected postings field by field, term by term (bytes order, as Whoosh's pool
+    yields them), filling the posting writer's blocks a block at a time exactly as
+    ``add_posting`` would fill them one posting at a time."""
+    fw = writer.fieldwriter
+    for name in sorted(store):
+        field = sch[name]
+        fw.start_field(name, field)
+        col = [lengths.doc_field_length(d, name) for d in range(writer.docnum)] if lengths else None
+        terms = store[name]
+        for tbytes in sorted(terms):
+            post = terms.pop(tbytes)
+            fw.start_term(tbytes)
+            pw = fw._postwriter
+            lim = pw._blocklimit
+            buf = bytes(post.buf)
+            ends = post.ends
+            n = len(post.docs)
+            for at in range(0, n, lim):
+                if at:
+                    pw._write_block()
+                stop = min(at + lim, n)
+                ids = post.docs[at:stop]
+                pw._ids.extend(ids)
+                weights = post.weights[at:stop]
+                pw._weights.extend(weights)
+                starts = ends[at - 1] if at else 0
+                pw._values.extend([buf[a:b] for a, b in zip([starts, *ends[at:stop - 1]], ends[at:stop])])
+                pw._maxweight = max(0, max(weights))
+                if col is not None:
+                    lens = [col[d] for d in ids if col[d]]
+                    if lens:
+                        pw._minlength, pw._maxlength = min(lens), max(lens)
+            fw.finish_term()
+        fw.finish_field()
 
 
 class _Lengths:
@@ -204,12 +301,22 @@ def build(docs: Sequence[SearchDoc], index_dir: Path, procs: int = 1) -> int:
         ix = index.create_in(str(tmp), schema())
         kwargs = {"procs": procs, "limitmb": 256, "multisegment": True} if procs > 1 else {"limitmb": 256}
         writer = ix.writer(**kwargs)
-        if procs <= 1:
-            writer.pool = _LeanPostingPool(writer._tempstorage, writer.newsegment, limitmb=256)
-            per_doc = writer.per_document_reader
-            writer.per_document_reader = lambda: _Lengths(per_doc())
-        for doc in docs:
-            writer.add_document(**_fields(doc))
+        sch = ix.schema
+        if procs <= 1 and _direct_build_ok(writer, sch):
+            store = _add_documents_direct(writer, sch, docs)
+
+            def flush() -> None:  # SegmentWriter._flush_segment, with the collected postings
+                writer.perdocwriter.close()
+                pdr = writer.per_document_reader() if writer.codec.length_stats else None
+                _write_postings(writer, sch, _Lengths(pdr) if pdr else None, store)
+                writer.fieldwriter.close()
+                if pdr:
+                    pdr.close()
+
+            writer._flush_segment = flush
+        else:
+            for doc in docs:
+                writer.add_document(**_fields(doc))
         writer.commit()
         if index_dir.exists():
             shutil.rmtree(index_dir)
