@@ -192,3 +192,16 @@ def test_direct_build_writes_what_whoosh_writer_writes(tmp_path: Path) -> None:
     assert fast["terms"].keys() == plain["terms"].keys()
     for key, value in plain["terms"].items():
         assert fast["terms"][key] == value, key
+
+
+def test_snippets_come_from_the_stored_text_without_char_offsets(index_dir: Path) -> None:
+    # content keeps positions but no character offsets (a smaller, faster build): Whoosh
+    # re-tokenizes the stored text of the hits shown, so every form of the stem is marked.
+    from whoosh import index
+
+    assert not index.open_dir(str(index_dir)).schema["content"].format.supports("characters")
+    _, hits = whoosh_index.search(index_dir, "injected", 5)
+    snippets = {h.id: h.snippet for h in hits}
+    assert "**injections**" in snippets["s2"] and "**injected**" in snippets["s3"]
+    _, hits = whoosh_index.search(index_dir, '"red flags"', 5)
+    assert "**red** **flags**" in {h.id: h.snippet for h in hits}["s1"]
