@@ -215,11 +215,7 @@ def _render_task(task: Task) -> list[tuple[str, str]]:
     if kind == "search":
         return [r.render(arg, urls.SEARCH, "search", **common)]
     if kind == "404":
-        # A host serves 404.html at whatever path was asked for, so relative links would break
-        # below the root: with a base_url every link on it is absolute.
-        base = st["cfg"].base_url
-        extra = {"root": base.rstrip("/") + "/"} if base else {}
-        return [r.render("404.html", urls.NOT_FOUND, "", **{**common, **extra})]
+        return [r.render("404.html", urls.NOT_FOUND, "", **common)]
     raise BuildError(f"unknown page kind {kind!r}")
 
 

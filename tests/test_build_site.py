@@ -163,17 +163,6 @@ def test_exports(tmp_path: Path) -> None:
     assert feed.count("<entry>") == 2 and "https://example.org/imr/cases/case-002.html" in feed
 
 
-def test_404_links_are_absolute_with_a_base_url(tmp_path: Path) -> None:
-    cfg = cfg_for(tmp_path, '[site]\nbase_url = "https://example.org/imr"\n')
-    build_site(cfg, letters=letters(1), jobs=1)
-    page = (cfg.out_dir / "404.html").read_text()
-    assert 'href="https://example.org/imr/static/site.css"' in page
-    assert 'action="https://example.org/imr/search.html"' in page
-    plain = cfg_for(tmp_path / "plain", "")
-    build_site(plain, letters=letters(1), jobs=1)
-    assert 'href="static/site.css"' in (plain.out_dir / "404.html").read_text()
-
-
 def test_config_reports_every_bad_key(tmp_path: Path) -> None:
     with pytest.raises(ConfigError) as err:
         cfg_for(tmp_path, '[site]\ntitle = 3\npage_size = 500\nbase_url = "example.org"\n')
