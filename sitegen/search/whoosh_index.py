@@ -147,7 +147,7 @@ class _Postings:
     def __init__(self) -> None:
         self.docs = array("I")
         self.weights = array("f")
-        self.ends = array("Q")
+        self.ends = array("I")
         self.buf = bytearray()
 
 
