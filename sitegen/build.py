@@ -74,10 +74,19 @@ class BuildReport:
     """Page tasks whose files were linked unchanged from the previous output."""
     unchanged: bool = False
     """No input changed since the last build: nothing was read, rendered or written."""
+    mapped: int = 0
+    """Items mapped to a specific procedure by the taxonomy."""
 
     @property
     def warning_count(self) -> int:
         return sum(len(w) for w in self.warnings.values())
+
+    def coverage_line(self) -> str:
+        """The taxonomy's coverage, so a curator sees when requests go unmapped (``sitegen report`` lists them)."""
+        share = self.mapped / self.items if self.items else 1.0
+        unmapped = self.items - self.mapped
+        hint = "; `sitegen report` lists them" if unmapped else ""
+        return f"taxonomy: {share:.1%} of {self.items:,} items mapped to a procedure ({unmapped:,} unmapped{hint})"
 
     def summary(self) -> str:
         lines = []
@@ -89,6 +98,7 @@ class BuildReport:
             lines.append(f"{self.out_dir} is up to date: {self.letters} letters, {self.items} items, "
                          f"{self.pages} pages; nothing changed since the last build "
                          f"({self.warning_count} warnings in {len(self.warnings)} files); {stages}")
+            lines.append(self.coverage_line())
             return "\n".join(lines)
         lines.append(
             f"built {self.out_dir}: {self.letters} letters, {self.items} items, {self.pages} pages, "
@@ -96,6 +106,7 @@ class BuildReport:
             f"in {len(self.warnings)} files; parsed {self.parsed}, rendered {self.rendered} page tasks, "
             f"reused {self.linked}; {stages}; total {sum(self.stages.values()):.2f}s"
         )
+        lines.append(self.coverage_line())
         return "\n".join(lines)
 
 
@@ -571,6 +582,7 @@ def build_site(cfg: SiteConfig, *, strict: bool = False, jobs: int | None = None
         slims = {s.letter.id: s for s in slim_list}
         stages["collect"] = time.perf_counter() - t
         report.letters, report.items = len(slim_list), archive.item_count
+        report.mapped = sum(1 for letter in archive.letters for item in letter.items if item.procedure)
         report.warnings = {l.source: l.warnings for l in archive.letters if l.warnings}
         if strict and report.warnings:
             first = "\n".join(f"  {s}: {w[0]}" for s, w in sorted(report.warnings.items())[:10])
@@ -629,7 +641,7 @@ def build_site(cfg: SiteConfig, *, strict: bool = False, jobs: int | None = None
             _swap(tmp, cfg.out_dir)
         new.identity = folder_identity(cfg.out_dir)
         new.fingerprint = fingerprint
-        new.summary = {"letters": report.letters, "items": report.items, "pages": report.pages,
+        new.summary = {"letters": report.letters, "items": report.items, "mapped": report.mapped, "pages": report.pages,
                        "files": report.files, "tasks": report.rendered + report.linked,
                        "warnings": dict(report.warnings)}
         if cache is not None:
@@ -766,6 +778,7 @@ def input_fingerprint(cfg: SiteConfig, sources: Sources, pkey: str, wanted: Sequ
 def _unchanged(report: BuildReport, summary: dict[str, Any], strict: bool, stages: dict[str, float],
                t: float, cpu0: float) -> BuildReport:
     report.letters, report.items = summary["letters"], summary["items"]
+    report.mapped = summary.get("mapped", 0)
     report.pages, report.files = summary["pages"], summary["files"]
     report.linked = summary.get("tasks", 0)
     report.warnings = dict(summary["warnings"])

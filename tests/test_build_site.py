@@ -146,6 +146,18 @@ def test_unmapped_items_get_their_own_page(tmp_path: Path) -> None:
     assert 'href="../procedures/unmapped.html"' in (cfg.out_dir / "cases/case-001.html").read_text()
 
 
+def test_summary_reports_taxonomy_coverage(tmp_path: Path) -> None:
+    cfg = cfg_for(tmp_path)
+    mapped = letters(1)[0]
+    raw = letter(2, items=(Item(request="Aquatic therapy x 12", decision="overturned"),))
+    report = build_site(cfg, letters=[mapped, raw], jobs=1)
+    total = len(mapped.items) + 1
+    line = f"taxonomy: {(total - 1) / total:.1%} of {total} items mapped to a procedure (1 unmapped; `sitegen report` lists them)"
+    assert line in report.summary()
+    again = build_site(cfg, letters=[mapped, raw], jobs=1)
+    assert line in again.summary()
+
+
 def test_exports(tmp_path: Path) -> None:
     import csv
     import json
