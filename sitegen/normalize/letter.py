@@ -30,18 +30,8 @@ def normalize_item(item: Item, taxonomy: Taxonomy) -> Item:
         claims_administrator=tuple(normalize_citation(c) for c in g.claims_administrator),
         reviewer=tuple(normalize_citation(c) for c in g.reviewer),
     )
-    return replace(
-        item,
-        guidelines=guidelines,
-        procedure=n.procedure,
-        category=n.category,
-        body_region=n.body_region,
-        laterality=n.laterality,
-        drug=n.drug,
-        strength=n.strength,
-        quantity=n.quantity,
-        visits=n.visits,
-    )
+    # NormalizedRequest's fields are Item's procedure fields, by the same names.
+    return replace(item, guidelines=guidelines, **vars(n))
 
 
 def normalize_letter(letter: Letter, taxonomy: Taxonomy) -> Letter:
