@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from sitegen.clean import CleanText
 from sitegen.model import Item, Reviewer
@@ -28,7 +28,6 @@ class LayoutResult:
     warnings: tuple[str, ...] = ()
     reviewer: Reviewer | None = None
     """Set when the layout parsed credentials itself; else taken from sections.credentials."""
-    extra_case_text: str = field(default="")
 
 
 def collapse(text: str) -> str:
