@@ -4,6 +4,7 @@ decision, sort everything, count.  Pure: no file access, deterministic order."""
 from __future__ import annotations
 
 import re
+from bisect import bisect_left, bisect_right, insort
 from collections import Counter
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -296,3 +297,181 @@ def collect(letters: Iterable[Letter], procedure_titles: dict[str, str] | None =
 
 def specialty_letters(archive: Archive, slug: str) -> Sequence[str]:
     return sorted({r.letter_id for r in archive.specialties[slug].refs})
+
+
+# -- updating an archive for a few letters (``sitegen serve``) ----------------------------
+
+
+@dataclass
+class Collected:
+    """An :class:`Archive` plus what updating it for a few changed letters needs.  A
+    long-running process keeps it between builds; :func:`update_archive` changes it in place
+    so that it equals ``collect`` of the new letters (tests/test_incremental_collect.py)."""
+
+    archive: Archive
+    titles: dict[str, str]
+    """The procedure titles it was collected with."""
+    cons: dict[str, Contribution]
+    """Letter id -> its contribution."""
+    years: Counter[int]
+    specialty_letters: dict[str, list[tuple[str, int, str]]]
+    """Specialty slug -> sorted (letter id, position in the letter, name): a specialty group
+    exists while one letter names it (even with no items), titled by the first."""
+
+
+def collected(archive: Archive, titles: dict[str, str],
+              memo: dict[int, tuple[Letter, Contribution]] | None = None) -> Collected:
+    """The update state of an archive made by :func:`collect` (with the memo it filled, if any)."""
+    cons: dict[str, Contribution] = {}
+    specs: dict[str, list[tuple[str, int, str]]] = {}
+    for letter in archive.letters:
+        got = memo.get(id(letter)) if memo is not None else None
+        con = got[1] if got is not None and got[0] is letter else contribution(letter)
+        cons[letter.id] = con
+        for pos, (ss, sp, _) in enumerate(con.specialties):
+            specs.setdefault(ss, []).append((letter.id, pos, sp))
+    years = Counter(y for l in archive.letters if (y := l.year))
+    return Collected(archive, dict(titles), cons, years, specs)
+
+
+def _block(refs: list[ItemRef], lid: str) -> tuple[int, int]:
+    """The slice of ``refs`` (sorted by letter id, then item) that belongs to letter ``lid``."""
+    lo = bisect_left(refs, lid, key=_ref_letter)
+    return lo, bisect_right(refs, lid, lo, key=_ref_letter)
+
+
+def _ref_letter(r: ItemRef) -> str:
+    return r.letter_id
+
+
+def _touches(con: Contribution) -> dict[tuple[str, str], list[ItemRef]]:
+    """(kind, group key) -> this letter's refs in that group, in item order."""
+    out: dict[tuple[str, str], list[ItemRef]] = {}
+    for ref, cites, region in zip(con.refs, con.cites, con.regions):
+        out.setdefault(("procedure", ref.item.procedure or UNMAPPED), []).append(ref)
+        for key in dict.fromkeys(k for k, _, _ in cites):
+            out.setdefault(("guideline", key), []).append(ref)
+        out.setdefault(("decision", ref.decision_key), []).append(ref)
+        if region is not None:
+            out.setdefault(("region", region[0]), []).append(ref)
+    for ss, _, srefs in con.specialties:
+        out.setdefault(("specialty", ss), []).extend(srefs)
+    return out
+
+
+def _latest_pos(latest: list[Letter], key: tuple[int, str, str]) -> int:
+    """Where ``key`` goes in ``latest`` (sorted by :func:`_sort_key`, newest first)."""
+    lo, hi = 0, len(latest)
+    while lo < hi:
+        mid = (lo + hi) // 2
+        if _sort_key(latest[mid]) > key:
+            lo = mid + 1
+        else:
+            hi = mid
+    return lo
+
+
+def update_archive(col: Collected, removed: Iterable[str], added: Iterable[Letter]) -> set[tuple[str, str]]:
+    """Take the letters with ids ``removed`` out of the archive and put ``added`` in (a
+    changed letter is in both).  Returns the (kind, key) of every group whose refs or
+    attributes may have changed, including groups that no longer exist."""
+    a = col.archive
+    ids = [l.id for l in a.letters]  # (a list of str: bisect on it is cheap)
+    kinds = {"procedure": a.procedures, "guideline": a.guidelines, "specialty": a.specialties,
+             "region": a.regions, "decision": a.decisions}
+    affected: set[tuple[str, str]] = set()
+    for lid in removed:
+        con = col.cons.pop(lid, None)
+        if con is None:
+            continue
+        i = bisect_left(ids, lid)
+        letter = a.letters[i]
+        del a.letters[i], ids[i]
+        j = _latest_pos(a.latest, _sort_key(letter))
+        assert a.latest[j] is letter
+        del a.latest[j]
+        a.item_count -= len(con.refs)
+        if letter.year:
+            col.years[letter.year] -= 1
+            if not col.years[letter.year]:
+                del col.years[letter.year]
+        for kk in _touches(con):
+            g = kinds[kk[0]].get(kk[1])
+            if g is not None:
+                lo, hi = _block(g.refs, lid)
+                del g.refs[lo:hi]
+            affected.add(kk)
+        for ss, _, _ in con.specialties:
+            col.specialty_letters[ss] = [e for e in col.specialty_letters.get(ss, []) if e[0] != lid]
+    for letter in added:
+        lid = letter.id
+        con = contribution(letter)
+        col.cons[lid] = con
+        i = bisect_left(ids, lid)
+        a.letters.insert(i, letter)
+        ids.insert(i, lid)
+        a.latest.insert(_latest_pos(a.latest, _sort_key(letter)), letter)
+        a.item_count += len(con.refs)
+        if letter.year:
+            col.years[letter.year] += 1
+        for kk, refs in _touches(con).items():
+            groups = kinds[kk[0]]
+            g = groups.get(kk[1])
+            if g is None:
+                g = groups[kk[1]] = Group(kk[1], "")
+            lo = bisect_left(g.refs, lid, key=_ref_letter)
+            g.refs[lo:lo] = refs
+            affected.add(kk)
+        for pos, (ss, sp, _) in enumerate(con.specialties):
+            entries = col.specialty_letters.setdefault(ss, [])
+            insort(entries, (lid, pos, sp))
+    for kind, key in affected:
+        _refresh(col, kind, key, kinds[kind])
+    by_title = lambda d: dict(sorted(d.items(), key=lambda kv: (kv[1].title.lower(), kv[0])))  # noqa: E731
+    a.procedures, a.guidelines = by_title(a.procedures), by_title(a.guidelines)
+    a.specialties, a.regions = by_title(a.specialties), by_title(a.regions)
+    a.years = (min(col.years), max(col.years)) if col.years else None
+    return affected
+
+
+def _refresh(col: Collected, kind: str, key: str, groups: dict[str, Group]) -> None:
+    """Recompute what a group takes from its first ref (title, category, source) and its
+    counters (in first-seen order, as collect fills them), or drop it when it is empty."""
+    g = groups.get(key)
+    if g is None:
+        return
+    for attr in ("counts", "overturn_rate", "letter_count"):
+        g.__dict__.pop(attr, None)
+    if kind == "specialty":
+        entries = col.specialty_letters.get(key)
+        if not entries:
+            del groups[key]
+            col.specialty_letters.pop(key, None)
+            return
+        g.title = entries[0][2]
+        return
+    if not g.refs:
+        if kind != "decision":
+            del groups[key]
+        return
+    if kind == "decision":
+        return
+    first = g.refs[0]
+    if kind == "procedure":
+        g.title = col.titles.get(key) or procedure_title(first.item.procedure)
+        g.category = first.item.category if first.item.procedure else None
+        g.requests = Counter(r.item.request for r in g.refs)
+    elif kind == "guideline":
+        cons = col.cons
+        _, c0, t0 = next(x for x in cons[first.letter_id].cites[first.index] if x[0] == key)
+        g.title, g.source, g.document = t0, c0.source, c0.document
+        topics: Counter[str] = Counter()
+        for r in g.refs:
+            for k, c, _ in cons[r.letter_id].cites[r.index]:
+                if k == key and c.topic:
+                    topics[c.topic] += 1
+        g.topics = topics
+    elif kind == "region":
+        region = col.cons[first.letter_id].regions[first.index]
+        assert region is not None
+        g.title = region[1]

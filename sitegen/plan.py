@@ -55,74 +55,105 @@ def case_index_paths(letters: int) -> list[str]:
     return [urls.CASES_INDEX if i == 1 else f"cases/index-{i}.html" for i in range(1, n + 1)]
 
 
-def plan(cfg: SiteConfig, archive: Archive, slims: dict[str, Slim], pages: Sequence[Page],
-         notes: dict[tuple[str, str], str], originals: dict[str, str], titles: dict[str, str],
-         tmpl: dict[str, str], skey: str, search_template: str, user_templates: set[str] = frozenset(),
-         memo: dict[Any, Any] | None = None) -> list[Task]:
-    """Every page of the site, cases first.  ``slims``: letter id -> Slim.
+@dataclass
+class PlanContext:
+    """What page keys depend on besides the archive and the letters' digests."""
 
-    ``memo`` (kept by a long-running process) maps a case page's key inputs to its key.
-    Listing pages are keyed by the letters' view digests (what the built-in listing
-    templates show); a page whose template the site overrides is keyed by the full digests."""
-    dg = {lid: s.digest for lid, s in slims.items()}
-    vd = {lid: s.view or s.digest for lid, s in slims.items()}
+    skey: str
+    tmpl: dict[str, str]
+    user_templates: set[str] | frozenset[str]
+    search_template: str
+    notes: dict[tuple[str, str], str]
+    originals: dict[str, str]
+    titles: dict[str, str]
+    size: int
+    dg: dict[str, str]
+    """Letter id -> digest of the whole record."""
+    vd: dict[str, str]
+    """Letter id -> view digest (what the built-in listings show)."""
 
-    def keys(template: str) -> dict[str, str]:
-        return dg if template in user_templates else vd
+    def keys(self, template: str) -> dict[str, str]:
+        return self.dg if template in self.user_templates else self.vd
 
-    tasks: list[Task] = []
-    letters = archive.letters
-    t_case = tmpl.get("case.html", "")
-    label = lambda l: (l.id, l.case_number or l.id)  # noqa: E731
-    fresh: dict[Any, Any] = {}
-    old_memo = memo if memo is not None and memo.get("site key") == skey else {}
-    fresh["site key"] = skey
 
-    def group_info(group: Group, full: bool) -> tuple[str, tuple[str, ...]]:
-        """(refs key, titles of the procedures cited) of a group, memoised on the identity of
-        its ItemRef objects: a long-running process reuses them for unchanged letters, and an
-        ItemRef belongs to exactly one Letter object, hence to one digest."""
-        ident = ("group", full, tuple(map(id, group.refs)))
-        got = old_memo.get(ident)
-        if got is None:  # (a hit means the very same objects: the memo keeps the old ones alive)
-            procs = tuple(sorted({titles.get(r.item.procedure or "unmapped", "") for r in group.refs}))
-            got = (_refs_key(group, dg if full else vd), procs, group.refs)
-        fresh[ident] = got
-        return got[0], got[1]
+def plan_context(cfg: SiteConfig, slims: dict[str, Slim], notes: dict[tuple[str, str], str],
+                 originals: dict[str, str], titles: dict[str, str], tmpl: dict[str, str], skey: str,
+                 search_template: str, user_templates: set[str] | frozenset[str] = frozenset()) -> PlanContext:
+    return PlanContext(skey, tmpl, user_templates, search_template, notes, originals, titles, cfg.page_size,
+                       {lid: s.digest for lid, s in slims.items()},
+                       {lid: s.view or s.digest for lid, s in slims.items()})
 
-    for i, letter in enumerate(letters):
-        prev = label(letters[i - 1]) if i else None
-        nxt = label(letters[i + 1]) if i + 1 < len(letters) else None
-        procs = tuple(titles.get(it.procedure or "unmapped") for it in letter.items)
-        orig = originals.get(letter.id)
-        parts = (skey, t_case, dg[letter.id], prev, nxt, orig, procs)
-        key = old_memo.get(parts)
-        if key is None:
-            key = digest(*parts)
+
+def _label(letter: Any) -> tuple[str, str]:
+    return (letter.id, letter.case_number or letter.id)
+
+
+def case_task(ctx: PlanContext, letters: Sequence[Any], i: int, memo: dict[Any, Any] | None = None,
+              fresh: dict[Any, Any] | None = None) -> Task:
+    """The case page of ``letters[i]`` (its key covers the previous and next letter)."""
+    letter = letters[i]
+    prev = _label(letters[i - 1]) if i else None
+    nxt = _label(letters[i + 1]) if i + 1 < len(letters) else None
+    procs = tuple(ctx.titles.get(it.procedure or "unmapped") for it in letter.items)
+    orig = ctx.originals.get(letter.id)
+    parts = (ctx.skey, ctx.tmpl.get("case.html", ""), ctx.dg[letter.id], prev, nxt, orig, procs)
+    key = memo.get(parts) if memo is not None else None
+    if key is None:
+        key = digest(*parts)
+    if fresh is not None:
         fresh[parts] = key
-        tasks.append(Task("case", (letter.id, prev, nxt, orig), (urls.case_url(letter.id),), key, letter.source))
-    size = cfg.page_size
-    for kind, groups in (("procedure", archive.procedures), ("guideline", archive.guidelines)):
-        t = tmpl.get(f"{kind}.html", "")
-        for gkey, group in groups.items():
-            note = notes.get((kind, gkey))
-            paths = group_pages(gkey, len(group.refs), size, kind)
-            refs_key, procs = group_info(group, f"{kind}.html" in user_templates)
-            if kind != "guideline":
-                procs = ()
-            key = digest(skey, t, kind, gkey, group.title, group.category, group.source, group.document,
-                         sorted(group.topics.items()), refs_key, note, size, procs)
-            tasks.append(Task(kind, gkey, paths, key))
-    for kind, groups, url_for in (("specialty", archive.specialties, urls.specialty_url),
-                                  ("region", archive.regions, urls.region_url),
-                                  ("decision", archive.decisions, urls.decision_url)):
-        t = tmpl.get(f"{kind}.html", "")
-        for gkey, group in groups.items():
-            refs_key, procs = group_info(group, f"{kind}.html" in user_templates)
-            key = digest(skey, t, kind, gkey, group.title, refs_key, procs)
-            tasks.append(Task(kind, gkey, (url_for(gkey),), key))
-    everything = digest_strings(f"{l.id}\t{dg[l.id]}" for l in letters)
-    views = digest_strings(f"{l.id}\t{vd[l.id]}" for l in letters)
+    return Task("case", (letter.id, prev, nxt, orig), (urls.case_url(letter.id),), key, letter.source)
+
+
+def group_info(ctx: PlanContext, group: Group, full: bool, memo: dict[Any, Any] | None = None,
+               fresh: dict[Any, Any] | None = None) -> tuple[str, tuple[str, ...]]:
+    """(refs key, titles of the procedures cited) of a group, memoised on the identity of
+    its ItemRef objects: a long-running process reuses them for unchanged letters, and an
+    ItemRef belongs to exactly one Letter object, hence to one digest."""
+    ident = ("group", full, tuple(map(id, group.refs)))
+    got = memo.get(ident) if memo is not None else None
+    if got is None:  # (a hit means the very same objects: the memo keeps the old ones alive)
+        procs = tuple(sorted({ctx.titles.get(r.item.procedure or "unmapped", "") for r in group.refs}))
+        got = (_refs_key(group, ctx.dg if full else ctx.vd), procs, group.refs)
+    if fresh is not None:
+        fresh[ident] = got
+    return got[0], got[1]
+
+
+GROUP_KINDS = ("procedure", "guideline", "specialty", "region", "decision")
+_GROUP_URLS = {"specialty": urls.specialty_url, "region": urls.region_url, "decision": urls.decision_url}
+
+
+def group_task(ctx: PlanContext, kind: str, gkey: str, group: Group, memo: dict[Any, Any] | None = None,
+               fresh: dict[Any, Any] | None = None) -> Task:
+    """The page(s) of one group (procedure and guideline pages are paginated)."""
+    t = ctx.tmpl.get(f"{kind}.html", "")
+    refs_key, procs = group_info(ctx, group, f"{kind}.html" in ctx.user_templates, memo, fresh)
+    if kind in ("procedure", "guideline"):
+        note = ctx.notes.get((kind, gkey))
+        paths = group_pages(gkey, len(group.refs), ctx.size, kind)
+        if kind != "guideline":
+            procs = ()
+        key = digest(ctx.skey, t, kind, gkey, group.title, group.category, group.source, group.document,
+                     sorted(group.topics.items()), refs_key, note, ctx.size, procs)
+        return Task(kind, gkey, paths, key)
+    key = digest(ctx.skey, t, kind, gkey, group.title, refs_key, procs)
+    return Task(kind, gkey, (_GROUP_URLS[kind](gkey),), key)
+
+
+def archive_groups(archive: Archive, kind: str) -> dict[str, Group]:
+    return {"procedure": archive.procedures, "guideline": archive.guidelines, "specialty": archive.specialties,
+            "region": archive.regions, "decision": archive.decisions}[kind]
+
+
+def summary_tasks(ctx: PlanContext, archive: Archive, pages: Sequence[Page]) -> list[Task]:
+    """Pages that show the whole archive: indexes, the letters list, home, search, 404; and
+    the authored pages."""
+    skey, tmpl, user_templates = ctx.skey, ctx.tmpl, ctx.user_templates
+    letters = archive.letters
+    tasks: list[Task] = []
+    everything = digest_strings(f"{l.id}\t{ctx.dg[l.id]}" for l in letters)
+    views = digest_strings(f"{l.id}\t{ctx.vd[l.id]}" for l in letters)
 
     def all_of(template: str) -> str:
         return everything if template in user_templates else views
@@ -133,9 +164,9 @@ def plan(cfg: SiteConfig, archive: Archive, slims: dict[str, Slim], pages: Seque
         tasks.append(Task("index", name, (path,), digest(skey, tmpl.get(name, ""), all_of(name))))
     case_paths = case_index_paths(len(letters))
     t = tmpl.get("cases_index.html", "")
+    d = ctx.keys("cases_index.html")
     for n, path in enumerate(case_paths, 1):
         chunk = letters[(n - 1) * CASES_PER_INDEX:n * CASES_PER_INDEX]
-        d = keys("cases_index.html")
         key = digest(skey, t, n, case_paths, len(letters), digest_strings(f"{l.id}\t{d[l.id]}" for l in chunk))
         tasks.append(Task("cases", n, (path,), key))
     t = tmpl.get("page.html", "")
@@ -143,9 +174,30 @@ def plan(cfg: SiteConfig, archive: Archive, slims: dict[str, Slim], pages: Seque
         key = digest(skey, t, page.slug, page.title, page.nav_order, page.html)
         tasks.append(Task("page", page.slug, (urls.page_url(page.slug),), key, page.source))
     tasks.append(Task("home", None, (urls.INDEX,), digest(skey, tmpl.get("index.html", ""), all_of("index.html"))))
-    tasks.append(Task("search", search_template, (urls.SEARCH,),
-                      digest(skey, tmpl.get(search_template, ""), search_template, everything)))
+    tasks.append(Task("search", ctx.search_template, (urls.SEARCH,),
+                      digest(skey, tmpl.get(ctx.search_template, ""), ctx.search_template, everything)))
     tasks.append(Task("404", None, (urls.NOT_FOUND,), digest(skey, tmpl.get("404.html", ""), all_of("404.html"))))
+    return tasks
+
+
+def plan(cfg: SiteConfig, archive: Archive, slims: dict[str, Slim], pages: Sequence[Page],
+         notes: dict[tuple[str, str], str], originals: dict[str, str], titles: dict[str, str],
+         tmpl: dict[str, str], skey: str, search_template: str, user_templates: set[str] = frozenset(),
+         memo: dict[Any, Any] | None = None) -> list[Task]:
+    """Every page of the site, cases first.  ``slims``: letter id -> Slim.
+
+    ``memo`` (kept by a long-running process) maps a case page's key inputs to its key.
+    Listing pages are keyed by the letters' view digests (what the built-in listing
+    templates show); a page whose template the site overrides is keyed by the full digests."""
+    ctx = plan_context(cfg, slims, notes, originals, titles, tmpl, skey, search_template, user_templates)
+    fresh: dict[Any, Any] = {"site key": skey}
+    old_memo = memo if memo is not None and memo.get("site key") == skey else {}
+    letters = archive.letters
+    tasks = [case_task(ctx, letters, i, old_memo, fresh) for i in range(len(letters))]
+    for kind in GROUP_KINDS:
+        for gkey, group in archive_groups(archive, kind).items():
+            tasks.append(group_task(ctx, kind, gkey, group, old_memo, fresh))
+    tasks += summary_tasks(ctx, archive, pages)
     if memo is not None:
         memo.clear()
         memo.update(fresh)
