@@ -10,9 +10,10 @@ import re
 import traceback
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Iterator, Sequence
+from typing import Any, Callable, Iterator, Sequence
 
 import jinja2
+from markupsafe import Markup, escape
 
 from sitegen import urls
 from sitegen.charts import bar_chart, decision_donut
@@ -61,7 +62,82 @@ def make_env(cfg: SiteConfig) -> jinja2.Environment:
     env.filters["paragraphs"] = paragraphs
     env.globals["bar_chart"] = bar_chart
     env.globals["decision_donut"] = decision_donut
+    env.globals["procedure_rows"] = procedure_rows
+    overridden = cfg.templates_dir is not None and (cfg.templates_dir / MACROS).is_file()
+    for name, fast in FAST_MACROS.items():
+        # The built-in templates call these as globals (a Jinja macro call costs ~20 us, and an
+        # item table calls ``badge`` per row); a site that overrides macros.html gets its macros.
+        env.globals[name] = _site_macro(env, name, fast) if overridden else fast
     return env
+
+
+# -- the helpers of macros.html, in Python -----------------------------------------
+#
+# Each returns exactly what the macro of the same name in templates/macros.html renders
+# (tests/test_render_helpers.py compares them).
+
+MACROS = "macros.html"
+_BADGE_LABELS = {"upheld": "Upheld", "overturned": "Overturned"}
+_BADGES: dict[str | None, Markup] = {}
+
+
+def badge(decision: str | None) -> Markup:
+    """``<span class="badge badge-upheld">Upheld</span>`` (``undecided``: "Not stated")."""
+    got = _BADGES.get(decision)
+    if got is None:
+        d = decision or "undecided"
+        got = Markup(f'<span class="badge badge-{escape(d)}">{_BADGE_LABELS.get(d, "Not stated")}</span>')
+        if len(_BADGES) < 64:
+            _BADGES[decision] = got
+    return got
+
+
+def pct(rate: float | None) -> Markup:
+    return Markup("\u2014") if rate is None else Markup("%.0f%%" % (rate * 100))
+
+
+def split(counts: Any) -> Markup:
+    """The overturned/upheld bar of a group's decision counts."""
+    over, up, und = _count(counts, "overturned"), _count(counts, "upheld"), _count(counts, "undecided")
+    total = over + up + und
+    label = f"{over} overturned, {up} upheld" + (f", {und} not stated" if und else "")
+    bar = ""
+    if total:
+        bar = (f'<span class="split-over" style="width: {"%.1f" % (100 * over / total)}%"></span>'
+               f'<span class="split-up" style="width: {"%.1f" % (100 * up / total)}%"></span>')
+    return Markup(f'<span class="split" role="img" aria-label="{escape(label)}">{bar}</span>')
+
+
+def _count(counts: Any, key: str) -> Any:
+    return counts[key] if isinstance(counts, dict) else getattr(counts, key)
+
+
+FAST_MACROS: dict[str, Callable[..., Markup]] = {"badge": badge, "pct": pct, "split": split}
+
+
+def _site_macro(env: jinja2.Environment, name: str, fast: Callable[..., Markup]) -> Callable[..., Any]:
+    def call(*args: Any) -> Any:
+        macro = getattr(env.get_template(MACROS).module, name, None)
+        return (macro or fast)(*args)
+    return call
+
+
+def procedure_rows(refs: Sequence[ItemRef], titles: dict[str, str]) -> list[tuple[str, str, int, int]]:
+    """(slug, title, items, overturned) per procedure of ``refs``, by slug (decision and region pages)."""
+    by: dict[str, list[int]] = {}
+    for ref in refs:
+        slug = ref.item.procedure or "unmapped"
+        row = by.get(slug)
+        if row is None:
+            row = by[slug] = [0, 0]
+        row[0] += 1
+        if ref.item.decision == "overturned":
+            row[1] += 1
+    return [(slug, titles.get(slug, slug), n, over) for slug, (n, over) in sorted(by.items(), key=_dictsort)]
+
+
+def _dictsort(kv: tuple[str, Any]) -> str:
+    return kv[0].lower()  # Jinja's dictsort: by key, case-insensitive
 
 
 class Renderer:
@@ -221,16 +297,23 @@ def render_group_pages(r: Renderer, group: Group, kind: str, note: str | None, s
             c[ref.item.procedure or "unmapped"] = c.get(ref.item.procedure or "unmapped", 0) + 1
         procs = sorted(((archive.procedures[s].title if s in archive.procedures else s, s, n) for s, n in c.items()),
                        key=lambda t: (-t[2], t[0]))
+    # Everything but the page's own rows is the same on every page of the group: computed
+    # once, not per page (a group of 30,000 items has 300 pages).
+    links = [urls.relative(page_paths[0], p) for p in page_paths]  # all pages share one folder
+    years = sorted(by_year.items())
+    by_guideline = group.counter("guideline_titles") if kind == "procedure" else []
+    by_specialty = group.counter("specialty")
+    description = f"{group.title}: {len(group.refs)} IMR decisions"
     for n, chunk in enumerate(chunks, 1):
         path = page_paths[n - 1]
         yield r.render(
             f"{kind}.html", path, kind + "s",
-            group=group, refs=chunk, page=n, pages=[urls.relative(path, p) for p in page_paths],
+            group=group, refs=chunk, page=n, pages=links,
             first=(n - 1) * size + 1, note=note if n == 1 else None,
-            by_year=sorted(by_year.items()), procedures=procs,
-            by_guideline=group.counter("guideline_titles") if kind == "procedure" else [],
-            by_specialty=group.counter("specialty"),
-            description=f"{group.title}: {len(group.refs)} IMR decisions",
+            by_year=years, procedures=procs,
+            by_guideline=by_guideline,
+            by_specialty=by_specialty,
+            description=description,
         )
 
 
@@ -271,7 +354,9 @@ def template_hashes(env: jinja2.Environment, user_dir: Path | None = None) -> tu
         except jinja2.TemplateNotFound:
             continue
         sources[name] = source
-        refs[name] = _references(env, source)
+        found = _references(env, source)
+        # The macro globals (badge, pct, split) are macros.html's when a site overrides it.
+        refs[name] = found | {MACROS} if found is not None and name != MACROS else found
     everything = hashlib.sha256("".join(f"{n}\0{s}\0" for n, s in sorted(sources.items())).encode()).hexdigest()
     out: dict[str, str] = {}
     user: set[str] = set()
