@@ -51,6 +51,7 @@ def make_env(cfg: SiteConfig) -> jinja2.Environment:
             raise BuildError(f"{cfg.config_file or 'config'}: templates_dir {cfg.templates_dir} is not a folder")
         loaders.append(jinja2.FileSystemLoader(str(cfg.templates_dir)))
     loaders.append(jinja2.FileSystemLoader(str(DEFAULT_TEMPLATES)))
+    loaders.append(InlineStaticLoader([cfg.static_dir or cfg.content_dir / "static", DEFAULT_STATIC]))
     env = jinja2.Environment(
         loader=jinja2.ChoiceLoader(loaders),
         autoescape=True,
@@ -138,6 +139,32 @@ def procedure_rows(refs: Sequence[ItemRef], titles: dict[str, str]) -> list[tupl
 
 def _dictsort(kv: tuple[str, Any]) -> str:
     return kv[0].lower()  # Jinja's dictsort: by key, case-insensitive
+
+
+class InlineStaticLoader(jinja2.BaseLoader):
+    """``static/site.css`` and ``static/favicon.svg`` as templates (the site's static folder
+    first), verbatim, so a page can inline them with ``{% include %}`` (404.html does: a host
+    serves it at any depth, where relative links to the stylesheet break).  Being templates,
+    they are part of the render key of the pages that include them."""
+
+    NAMES = ("static/site.css", "static/favicon.svg")
+
+    def __init__(self, roots: Sequence[Path]) -> None:
+        self.roots = roots
+
+    def get_source(self, environment: jinja2.Environment, template: str) -> tuple[str, str, Callable[[], bool]]:
+        if template in self.NAMES:
+            for root in self.roots:
+                path = root / template.split("/", 1)[1]
+                if path.is_file():
+                    text = path.read_text(encoding="utf-8")
+                    mtime = path.stat().st_mtime_ns
+                    source = text if "{% endraw %}" in text else "{% raw %}" + text + "{% endraw %}"
+                    return source, str(path), lambda: path.is_file() and path.stat().st_mtime_ns == mtime
+        raise jinja2.TemplateNotFound(template)
+
+    def list_templates(self) -> list[str]:
+        return list(self.NAMES)
 
 
 class Renderer:
