@@ -194,3 +194,21 @@ def test_precomputed_facet_counts_are_exact(tmp_path: Path, monkeypatch: pytest.
             assert counts == expected, stem
             checked += 1
     assert checked > 10
+
+
+def test_split_build_writes_the_same_files(tmp_path: Path) -> None:
+    """The build with the stem pairs in a forked process writes exactly the files (and state)
+    of the one-process build."""
+    from sitegen.search import static_index
+    from sitegen.search.documents import documents
+
+    docs = documents(sample_letters())
+    for name, split in (("one", False), ("two", True)):
+        stats = static_index.build(docs, tmp_path / name / "site", tmp_path / name / "ix", split=split)
+        assert stats["files"] == sum(1 for _ in (tmp_path / name / "site" / "search").rglob("*.js"))
+    one, two = (sorted((p.relative_to(tmp_path / n / "site"), p.read_bytes()) for p in (tmp_path / n / "site").rglob("*") if p.is_file())
+                for n in ("one", "two"))
+    assert [p for p, _ in one] == [p for p, _ in two]
+    assert one == two
+    a, b = (static_index._load_state(tmp_path / n / "ix") for n in ("one", "two"))
+    assert a.pairs == b.pairs and a.post == b.post and a.nb == b.nb and a.forms == b.forms

@@ -31,6 +31,7 @@ import base64
 import bisect
 import gzip
 import json
+import multiprocessing as mp
 import operator
 import pickle
 import re
@@ -55,8 +56,13 @@ TOP_K = 200
 FULL = 400
 FRAG_DIR = 1000
 STATE_FILE = "static-state.pickle"
+PAIRS_FILE = "static-pairs.pickle"
+PARALLEL_MIN = 2000
+"""From this many letters :func:`build` analyses the stem pairs in a second (forked) process."""
 REG = "sgsReg"
 TF_MAX = 255
+PAIR_SHIFT = 24
+"""Pair keys while building: ``stem id << PAIR_SHIFT | stem id`` (up to 16M stems)."""
 
 #: Whoosh's tokenizer pattern without capturing groups, so ``findall`` returns whole tokens.
 _TOKEN_RE = re.compile(TOKEN_PATTERN.replace("(?:", "(").replace("(", "(?:"))
@@ -511,47 +517,117 @@ def _new_array() -> array:  # type: ignore[type-arg]
     return array("I")
 
 
-def _add_doc(state: State, num: int, doc: SearchDoc, stems: _Stems) -> int:
-    tf, pairs, dl = analyse(doc, stems)
-    base = num << 8
-    # C-level loops: append ``base | min(tf, 255)`` to each key's array (defaultdicts while building;
-    # pair keys are tuples until the end of the build)
-    for table, counts in ((state.post, tf), (state.pairs, pairs)):
-        deque(map(array.append, map(table.__getitem__, counts.keys()),
-                  map(operator.or_, repeat(base), map(min, counts.values(), repeat(TF_MAX)))), maxlen=0)
-    for facet, values in doc.labels.items():
-        state.labels.setdefault(facet, {}).update(values)
-    return dl
+def _append(table: Any, counts: Counter[int], base: int) -> None:
+    """C-level loop: append ``base | min(tf, 255)`` to each key's array in ``table``."""
+    deque(map(array.append, map(table.__getitem__, counts.keys()),
+              map(operator.or_, repeat(base), map(min, counts.values(), repeat(TF_MAX)))), maxlen=0)
 
 
-def build(docs: Iterable[SearchDoc], site_dir: Path, index_dir: Path) -> dict[str, Any]:
+class _Analyser:
+    """The build's fast path of :func:`analyse`: word forms map to integer stem ids (0 for the
+    forms the StopFilter drops, so one ``filter(None, map(...))`` both drops and stems), stem
+    postings live in a list indexed by id and pair postings under ``a << PAIR_SHIFT | b``."""
+
+    def __init__(self, stems: bool = True, pairs: bool = True) -> None:
+        self.want_stems, self.want_pairs = stems, pairs
+        self.ids: dict[str, int] = dict.fromkeys(_DROP, 0)
+        self.ids_of_stem: dict[str, int] = {}
+        self.names: list[str] = [""]
+        self.post: list[array] = [array("I")]  # type: ignore[type-arg]
+        self.pairs: defaultdict[int, array] = defaultdict(_new_array)  # type: ignore[type-arg]
+
+    def _id(self, form: str) -> int:
+        if len(form) < MIN_SIZE or form in _STOPS:
+            sid = 0
+        else:
+            stem = stem_of(form)
+            sid = self.ids_of_stem.get(stem, 0)
+            if not sid:
+                sid = self.ids_of_stem[stem] = len(self.names)
+                self.names.append(stem)
+                self.post.append(array("I"))
+        self.ids[form] = sid
+        return sid
+
+    def _stem_ids(self, text: str) -> list[int]:
+        text = text.lower()
+        toks = (_TOKEN_ASCII if text.isascii() else _TOKEN_RE).findall(text)
+        ids = self.ids
+        for form in set(toks).difference(ids):
+            self._id(form)
+        return list(filter(None, map(ids.__getitem__, toks)))
+
+    def add(self, num: int, doc: SearchDoc) -> int:
+        """Append ``doc``'s postings (doc number ``num``); returns its indexed length."""
+        st = self._stem_ids(doc.text)
+        extra = ["\n".join(doc.requests)] + [p.replace("-", " ") for p in doc.facets.get("procedure", ()) if p != "unmapped"]
+        boosted = [self._stem_ids(line) for line in extra]
+        boost = int(REQUEST_BOOST)
+        base = num << 8
+        if self.want_stems:
+            tf: Counter[int] = Counter(st)
+            for rst in boosted:
+                for s in rst:
+                    tf[s] += boost
+            _append(self.post, tf, base)
+        if self.want_pairs:
+            pairs: Counter[int] = Counter(map(operator.or_, map(operator.lshift, st, repeat(PAIR_SHIFT)), st[1:]))
+            for rst in boosted:
+                for a, b in zip(rst, rst[1:]):
+                    pairs[a << PAIR_SHIFT | b] += boost
+            _append(self.pairs, pairs, base)
+        return max(len(st), 1)
+
+    def tables(self) -> tuple[dict[str, array], dict[str, array], dict[str, str]]:  # type: ignore[type-arg]
+        """(stem postings, pair postings, form table) keyed by strings, as :class:`State` keeps them."""
+        names, mask = self.names, (1 << PAIR_SHIFT) - 1
+        post = {names[i]: a for i, a in enumerate(self.post) if i and a}
+        pairs = {names[k >> PAIR_SHIFT] + " " + names[k & mask]: a for k, a in self.pairs.items()}
+        forms = {f: names[i] for f, i in self.ids.items() if i}
+        return post, pairs, forms
+
+
+def build(docs: Iterable[SearchDoc], site_dir: Path, index_dir: Path, split: bool | None = None) -> dict[str, Any]:
     """Write the static index to ``site_dir/search`` and its update state to ``index_dir``.
 
-    ``docs`` is consumed once (it may be a generator)."""
-    out = _Writer(Path(site_dir) / "search")
-    state = State(post=defaultdict(_new_array), pairs=defaultdict(_new_array))
-    stems = _Stems()
+    With ``split`` (default: from PARALLEL_MIN letters on, where ``fork`` exists) the stem pairs
+    (``b/`` shards, about half the work) are analysed, rendered and saved by a forked process
+    while this one does the rest: nothing but a few numbers crosses between them."""
+    docs = docs if isinstance(docs, Sequence) else list(docs)
+    root, index_dir = Path(site_dir) / "search", Path(index_dir)
+    if split is None:
+        split = len(docs) >= PARALLEL_MIN and "fork" in mp.get_all_start_methods()
+    out = _Writer(root)
+    job = None
+    if split:
+        ctx = mp.get_context("fork")
+        recv, send = ctx.Pipe(duplex=False)
+        job = ctx.Process(target=_pairs_job, args=(docs, root, index_dir, send), daemon=True)
+        job.start()
+        send.close()
+    state = State()
+    an = _Analyser(pairs=not split)
     for num, doc in enumerate(docs):
-        state.dl.append(_add_doc(state, num, doc, stems))
+        state.dl.append(an.add(num, doc))
         state.ids.append(doc.id)
         state.facets.append(dict(doc.facets))
+        for facet, values in doc.labels.items():
+            state.labels.setdefault(facet, {}).update(values)
         out.put(*_fragment(doc, num))
-    state.pairs = {a + " " + b: v for (a, b), v in state.pairs.items()}  # type: ignore[misc]
-    state.post = dict(state.post)
+    state.post, pairs, state.forms = an.tables()
+    del an
     state.n = len(state.ids)
     state.avgdl = (sum(state.dl) / state.n) if state.n else 1.0
-    state.forms = dict(stems)
+    if not split:
+        state.nb, state.bkeys = _write_pairs(state, pairs, out)
+        state.pairs = pairs
+    del pairs
     state.depth = _depth_table(state.forms)
     _assign_pshards(state)
     state.fc = _facet_counts(state)
     r = _Renderer(state)
     for no in range(len(state.pshards)):
         out.put(*r.pshard(no))
-    total_pairs = sum(len(v) for v in state.pairs.values())
-    state.nb = max(1, min(4096, total_pairs * 2 // POSTINGS_BUDGET + 1))
-    state.bkeys = _bshard_keys(state)
-    for no, keys in state.bkeys.items():
-        out.put(*r.bshard(no, keys))
     keys = r.dict_keys()
     for key in keys:
         got = r.dshard(key)
@@ -561,17 +637,54 @@ def build(docs: Iterable[SearchDoc], site_dir: Path, index_dir: Path) -> dict[st
         out.put(rel, data)
     for rel, data in r.indexes(keys).items():
         out.put(rel, data)
+    if job is not None:
+        try:
+            got = recv.recv()
+        except EOFError:
+            got = None
+        job.join()
+        if not isinstance(got, dict):
+            raise RuntimeError(f"static index: the stem-pair process failed ({got or job.exitcode})")
+        state.nb = got["nb"]
+        out.files += got["files"]
+        out.bytes += got["bytes"]
     out.put("meta.js", r.meta(keys))
     state.nfiles = out.files
-    _save_state(state, Path(index_dir))
+    _save_state(state, index_dir, pairs=not split)
     return {"documents": state.n, "files": out.files, "bytes": out.bytes}
 
 
-def _bshard_keys(state: State) -> dict[int, list[str]]:
-    by: dict[int, list[str]] = defaultdict(list)
-    for k in state.pairs:
-        by[fnv1a(k) % state.nb].append(k)
-    return by
+def _write_pairs(state: State, pairs: dict[str, array], out: _Writer) -> tuple[int, dict[int, list[str]]]:  # type: ignore[type-arg]
+    """Write the ``b/`` shards of ``pairs``; returns (shard count, shard -> keys)."""
+    total = sum(map(len, pairs.values()))
+    nb = max(1, min(4096, total * 2 // POSTINGS_BUDGET + 1))
+    bkeys: dict[int, list[str]] = defaultdict(list)
+    for k in pairs:
+        bkeys[fnv1a(k) % nb].append(k)
+    norms = _norms(state)
+    for no, keys in bkeys.items():
+        data = {k: _entry(pairs[k], state, norms, None) for k in keys}
+        out.put(f"b/{no}.js", _js(f"b/{no}", data))
+    return nb, dict(bkeys)
+
+
+def _pairs_job(docs: Sequence[SearchDoc], root: Path, index_dir: Path, conn: Any) -> None:
+    """The forked half of :func:`build`: stem pairs of every letter -> ``b/`` shards + their state."""
+    try:
+        an = _Analyser(stems=False)
+        state = State(n=len(docs))
+        state.dl.extend(an.add(num, doc) for num, doc in enumerate(docs))
+        state.avgdl = (sum(state.dl) / state.n) if state.n else 1.0
+        pairs = an.tables()[1]
+        del an
+        out = _Writer(root)
+        nb, bkeys = _write_pairs(state, pairs, out)
+        _save_pairs(pairs, bkeys, index_dir)
+        conn.send({"nb": nb, "files": out.files, "bytes": out.bytes})
+    except BaseException as err:  # noqa: BLE001 - reported to the parent, which raises
+        conn.send(repr(err))
+    finally:
+        conn.close()
 
 
 def _assign_pshards(state: State) -> None:
@@ -593,12 +706,46 @@ def _assign_pshards(state: State) -> None:
         state.pshards.append(cur)
 
 
-def _save_state(state: State, index_dir: Path) -> None:
-    index_dir.mkdir(parents=True, exist_ok=True)
-    tmp = index_dir / (STATE_FILE + ".tmp")
+def _dump(data: Any, path: Path) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(path.name + ".tmp")
     with tmp.open("wb") as fh:
-        pickle.dump({"format": FORMAT, "state": state}, fh, protocol=pickle.HIGHEST_PROTOCOL)
-    tmp.replace(index_dir / STATE_FILE)
+        pickle.dump(data, fh, protocol=pickle.HIGHEST_PROTOCOL)
+    tmp.replace(path)
+
+
+def _save_pairs(pairs: dict[str, array], bkeys: dict[int, list[str]], index_dir: Path) -> None:  # type: ignore[type-arg]
+    _dump({"format": FORMAT, "pairs": pairs, "bkeys": bkeys}, index_dir / PAIRS_FILE)
+
+
+def _save_state(state: State, index_dir: Path, pairs: bool = True) -> None:
+    """The pairs go to their own file (written by the pair process in a split build)."""
+    if pairs:
+        _save_pairs(state.pairs, state.bkeys, index_dir)
+    pairs_of, bkeys_of = state.pairs, state.bkeys
+    state.pairs, state.bkeys = {}, {}
+    try:
+        _dump({"format": FORMAT, "state": state}, index_dir / STATE_FILE)
+    finally:
+        state.pairs, state.bkeys = pairs_of, bkeys_of
+
+
+def _load_state(index_dir: Path) -> State:
+    from sitegen.errors import SitegenError
+
+    path = index_dir / STATE_FILE
+    try:
+        with path.open("rb") as fh:
+            saved = pickle.load(fh)
+        with (index_dir / PAIRS_FILE).open("rb") as fh:
+            saved_pairs = pickle.load(fh)
+        if saved.get("format") != FORMAT or saved_pairs.get("format") != FORMAT:
+            raise KeyError("format")
+        state: State = saved["state"]
+        state.pairs, state.bkeys = saved_pairs["pairs"], saved_pairs["bkeys"]
+    except (OSError, pickle.UnpicklingError, KeyError, EOFError, AttributeError) as err:
+        raise SitegenError(f"{path}: no usable static search state ({err}); run a full 'sitegen build'") from err
+    return state
 
 
 # ---------------------------------------------------------------- update
@@ -616,15 +763,7 @@ def update(changed: Sequence[SearchDoc], removed_ids: Sequence[str], site_dir: P
     table and the pair-shard count stay as built (a full build refreshes them)."""
     from sitegen.errors import SitegenError
 
-    path = Path(index_dir) / STATE_FILE
-    try:
-        with path.open("rb") as fh:
-            saved = pickle.load(fh)
-        if saved.get("format") != FORMAT:
-            raise KeyError("format")
-        state: State = saved["state"]
-    except (OSError, pickle.UnpicklingError, KeyError, EOFError, AttributeError) as err:
-        raise SitegenError(f"{path}: no usable static search state ({err}); run a full 'sitegen build'") from err
+    state = _load_state(Path(index_dir))
     root = Path(site_dir) / "search"
     out = _Writer(root, count_new=True)
     slot = {d: i for i, d in enumerate(state.ids) if d is not None}
