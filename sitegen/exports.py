@@ -7,7 +7,7 @@ from __future__ import annotations
 import csv
 import io
 import json
-from typing import Iterable, Sequence
+from typing import Any, Iterable, Sequence
 from xml.sax.saxutils import escape
 
 from sitegen import urls
@@ -20,28 +20,35 @@ ITEM_COLUMNS = ("letter_id", "case_number", "item_index", "request", "decision",
                 "guidelines", "reviewer_specialty", "patient_age", "patient_sex", "date_of_injury", "url")
 
 
-def jsonl_line(letter: Letter) -> str:
-    """One letter's line of data/cases.jsonl (with its newline)."""
-    rec = letter.to_record()
+_JSON = json.JSONEncoder(ensure_ascii=False, sort_keys=True)
+
+
+def jsonl_line(letter: Letter, record: dict[str, Any] | None = None) -> str:
+    """One letter's line of data/cases.jsonl (with its newline).  ``record``: the letter's
+    ``to_record()`` when the caller has it already (it is not modified)."""
+    rec = dict(record) if record is not None else letter.to_record()
     rec["url"] = urls.case_url(letter.id)
-    return json.dumps(rec, ensure_ascii=False, sort_keys=True) + "\n"
+    return _JSON.encode(rec) + "\n"
 
 
 def csv_rows(letter: Letter) -> str:
     """One letter's rows of data/items.csv (no header)."""
+    if not letter.items:
+        return ""
     out = io.StringIO()
     w = csv.writer(out, lineterminator="\n")
-    for i, it in enumerate(letter.items):
-        cites = it.guidelines.reviewer
-        w.writerow([
-            letter.id, letter.case_number or "", i, it.request, it.decision or "", it.procedure or "",
-            it.category or "", it.body_region or "", it.laterality or "", it.drug or "", it.strength or "",
-            "" if it.quantity is None else it.quantity, "" if it.visits is None else it.visits,
-            ";".join(k for c in cites if (k := guideline_key(c))),
-            ";".join(guideline_title(c) for c in cites if c.source != "none"),
-            "; ".join(letter.reviewer.specialties), "" if letter.patient.age is None else letter.patient.age,
-            letter.patient.sex or "", letter.date_of_injury or "", urls.case_url(letter.id),
-        ])
+    lid, case, url = letter.id, letter.case_number or "", urls.case_url(letter.id)
+    specialty = "; ".join(letter.reviewer.specialties)
+    age = "" if letter.patient.age is None else letter.patient.age
+    sex, doi = letter.patient.sex or "", letter.date_of_injury or ""
+    w.writerows([
+        lid, case, i, it.request, it.decision or "", it.procedure or "",
+        it.category or "", it.body_region or "", it.laterality or "", it.drug or "", it.strength or "",
+        "" if it.quantity is None else it.quantity, "" if it.visits is None else it.visits,
+        ";".join(k for c in it.guidelines.reviewer if (k := guideline_key(c))),
+        ";".join(guideline_title(c) for c in it.guidelines.reviewer if c.source != "none"),
+        specialty, age, sex, doi, url,
+    ] for i, it in enumerate(letter.items))
     return out.getvalue()
 
 
