@@ -30,14 +30,14 @@ from typing import Any, Callable, Iterable, Iterator, Sequence, TypeVar
 from sitegen import exports, urls
 from sitegen.cache import (BuildCache, LazyLetters, LetterIndex, Manifest, Records, Slim, digest, digest_strings,
                            folder_identity, letter_digest, parse_key, render_code_hash, sha256_file)
-from sitegen.collect import Archive, collect, first_sentence
+from sitegen.collect import Archive, collect, collected, first_sentence
 from sitegen.config import SiteConfig, load_config
 from sitegen.discover import Sources, discover
 from sitegen.errors import BuildError, SitegenError
 from sitegen.markdown import Page, load_note, load_page
 from sitegen.model import Letter
 from sitegen.progress import Progress
-from sitegen.plan import CASES_PER_INDEX, Task, case_index_paths, file_key, plan, site_key
+from sitegen.plan import CASES_PER_INDEX, Task, case_index_paths, file_key, plan, plan_context, site_key
 from sitegen.render import DEFAULT_STATIC, Renderer, make_env, render_case, render_group_pages, template_hashes
 from sitegen.write import SiteWriter
 
@@ -76,6 +76,8 @@ class BuildReport:
     """No input changed since the last build: nothing was read, rendered or written."""
     mapped: int = 0
     """Items mapped to a specific procedure by the taxonomy."""
+    delta: bool = False
+    """Built by the edit path (sitegen.delta): only the changed letters were looked at."""
 
     @property
     def warning_count(self) -> int:
@@ -318,7 +320,9 @@ class Session:
     unsaved: tuple[BuildCache, LetterIndex] | None = None
 
     def flush(self) -> None:
-        """Write the letter index if a build changed it (call when the process ends)."""
+        """Finish any deferred work, then write the letter index if a build changed it (call
+        when the process ends)."""
+        self.finish()
         if self.unsaved is not None:
             cache, index = self.unsaved
             self.unsaved = None
@@ -331,6 +335,19 @@ class Session:
     in_place: bool = True
     """Update the output folder in place (each file replaced atomically, removed pages
     deleted) instead of linking a whole new folder and swapping it in; see docs/site.md."""
+    defer: bool = False
+    """Leave the end of an edit build (the large exports, the search indexes, the manifest
+    on disk) to :meth:`finish`, which serve calls after the reload signal (sitegen.delta)."""
+    pending: Callable[[], None] | None = None
+    live: Any = None
+    """The state an edit build starts from (:class:`sitegen.delta.Live`), or None."""
+    last_plan: Any = None
+
+    def finish(self) -> None:
+        """Run the deferred end of the last edit build, if any (errors propagate)."""
+        if self.pending is not None:
+            pending, self.pending = self.pending, None
+            pending()
 
 
 def scan_letters(cfg: SiteConfig, sources: Sources, index: LetterIndex) -> list[tuple[str, str, str]]:
@@ -503,7 +520,7 @@ def _search_enabled(search: bool | None) -> bool:
 def build_site(cfg: SiteConfig, *, strict: bool = False, jobs: int | None = None,
                progress: bool = False, letters: Sequence[Letter] | None = None,
                incremental: bool = True, search: bool | None = None,
-               session: Session | None = None) -> BuildReport:
+               session: Session | None = None, changed: Iterable[Path] | None = None) -> BuildReport:
     """Build the site into a temporary folder, then swap it in atomically.
 
     With ``incremental`` (the default) letters are parsed only when their bytes changed
@@ -511,8 +528,14 @@ def build_site(cfg: SiteConfig, *, strict: bool = False, jobs: int | None = None
     hard-linked from the previous output instead of rendered.  ``letters`` (for tests and
     tools) skips loading and caching: those records are rendered instead.  ``search``:
     build the search indexes (default: yes, unless SITEGEN_SKIP_SEARCH=1).  ``session``
-    keeps the cache in memory between builds of one process (serve)."""
+    keeps the cache in memory between builds of one process (serve); with ``changed`` (the
+    paths that changed since its last build) a batch of letter edits takes the edit path of
+    :mod:`sitegen.delta`."""
     wall0, cpu0 = time.perf_counter(), time.process_time()
+    live = None
+    if session is not None:
+        session.finish()
+        live, session.live, session.last_plan = session.live, None, None
     report = BuildReport(out_dir=cfg.out_dir)
     if not cfg.content_dir.is_dir():
         raise BuildError(f"{cfg.content_dir}: content folder not found")
@@ -529,6 +552,16 @@ def build_site(cfg: SiteConfig, *, strict: bool = False, jobs: int | None = None
     try:
         tmp.mkdir()
         stages = report.stages
+        if live is not None and changed is not None and letters is None and incremental and cache is not None:
+            from sitegen.delta import delta_build
+
+            if delta_build(cfg, session, live, changed, report, tmp, strict, n, cache, _search_enabled(search), cpu0):
+                report.delta = True
+                if session is not None and not session.defer:
+                    session.finish()
+                report.cpu_seconds = time.process_time() - cpu0
+                return report
+            live = None
         t = time.perf_counter()
         sources = discover(cfg.content_dir)
         pkey = parse_key(cfg.taxonomy_file)
@@ -548,12 +581,13 @@ def build_site(cfg: SiteConfig, *, strict: bool = False, jobs: int | None = None
             if incremental and cache is not None:
                 prior = session.manifest if session is not None and session.manifest is not None \
                     and session.manifest.identity == folder_identity(cfg.out_dir) else cache.load_manifest(cfg.out_dir)
-                if prior.fingerprint == fingerprint and prior.summary is not None:
+                if prior.fingerprint == fingerprint and prior.summary is not None and \
+                        (session is None or live is not None):
                     # Nothing the output depends on changed: the output is already this build's output.
                     if index.dirty and session is None:
                         cache.save_index(index, slims=False)
                     if session is not None:
-                        session.manifest = prior
+                        session.manifest, session.live = prior, live
                     return _unchanged(report, prior.summary, strict, stages, t, cpu0)
             stats: dict[str, int] = {}
             slim_list = load_slims(cfg, wanted, cache, index, n, progress, stats, reuse=incremental)
@@ -648,6 +682,9 @@ def build_site(cfg: SiteConfig, *, strict: bool = False, jobs: int | None = None
             cache.save_manifest(new)
         if session is not None:
             session.manifest = new
+            if session.last_plan is not None and index is not None:
+                session.live = _live_state(cfg, sources, archive, tax_titles, slims, index, report, session,
+                                           new, _search_enabled(search))
     except OSError as err:
         raise BuildError(f"{getattr(err, 'filename', None) or cfg.out_dir}: {err.strerror or err}") from None
     finally:
@@ -694,6 +731,9 @@ def _render(cfg: SiteConfig, archive: Archive, sources: Sources, slims: dict[str
     skey = site_key(cfg, pages, pkey)
     tasks = plan(cfg, archive, slims, pages, notes, originals, titles, tmpl, skey, search_template, user_templates,
                  memo=session.plan_memo if session is not None else None)
+    if session is not None:
+        ctx = plan_context(cfg, slims, notes, originals, titles, tmpl, skey, search_template, user_templates)
+        session.last_plan = (ctx, tasks, r, pages)
     todo: list[Task] = []
     linked = 0
     for task in tasks:
@@ -736,6 +776,23 @@ def _render(cfg: SiteConfig, archive: Archive, sources: Sources, slims: dict[str
     bar.close()
     stages["render"] = time.perf_counter() - t
     return sum(1 for p in writer.written if p.endswith(".html"))
+
+
+def _live_state(cfg: SiteConfig, sources: Sources, archive: Archive, tax_titles: dict[str, str],
+                slims: dict[str, Slim], index: LetterIndex, report: BuildReport, session: Session, new: Manifest,
+                search: bool) -> Any:
+    """What the next edit build of this session starts from (sitegen.delta)."""
+    from sitegen.delta import Live, letter_copies, task_id
+
+    ctx, tasks, r, pages = session.last_plan
+    session.last_plan = None
+    copies = {}
+    for letter in archive.letters:
+        known = index.files.get(letter.source)
+        copies[letter.id] = letter_copies(cfg, sources, letter, known[2] if known is not None else None)
+    return Live(repr(cfg), new.identity, sources, collected(archive, tax_titles, session.collect_memo), dict(slims),
+                ctx, {task_id(t): t for t in tasks}, r, list(pages), dict(report.warnings), report.mapped, search,
+                copies)
 
 
 def _stat_list(paths: Iterable[Path | str]) -> list[tuple[str, int, int]]:

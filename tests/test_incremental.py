@@ -20,7 +20,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from sitegen.build import Session, build_site
+from sitegen.build import BuildReport, Session, build_site
 from sitegen.config import load_config
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -67,17 +67,21 @@ class Archive:
         found = self.letters()
         return found[n % len(found)] if found else None
 
-    def add(self, n: int) -> None:
+    def add(self, n: int) -> Path:
         self.serial += 1
         sub = self.content / "letters" / ("a" if n % 2 else "")
         sub.mkdir(exist_ok=True)
-        (sub / f"l{self.serial:03d}_{n}.txt").write_bytes(TEXTS[n % len(TEXTS)])
+        path = sub / f"l{self.serial:03d}_{n}.txt"
+        path.write_bytes(TEXTS[n % len(TEXTS)])
+        return path
 
-    def apply(self, op: str, n: int) -> None:
+    def apply(self, op: str, n: int) -> set[Path]:
+        """Make the edit; returns the paths it changed (as the serve watcher reports them)."""
         target = self.pick(n)
         if op == "add" or target is None:
-            self.add(n)
-        elif op == "modify":
+            return {self.add(n)}
+        changed = {target}
+        if op == "modify":
             data = target.read_bytes()
             target.write_bytes(TEXTS[(n + 1) % len(TEXTS)] if data != TEXTS[(n + 1) % len(TEXTS)] else data + b"\nAddendum.\n")
         elif op == "append":
@@ -92,8 +96,10 @@ class Archive:
             target.unlink()
         elif op == "rename":
             target.rename(target.with_name(f"r{n}_{target.name}"))
+            changed.add(target.with_name(f"r{n}_{target.name}"))
         elif op == "template":
             t = self.root / "tpl" / "case.html"
+            changed = {t}
             if t.exists():
                 t.unlink()
             else:
@@ -101,38 +107,51 @@ class Archive:
                 t.write_text(base.replace("</nav>", f"</nav><!-- override {n} -->", 1), encoding="utf-8")
         elif op == "note":
             note = self.content / "procedures" / ("unmapped.md" if n % 3 else "mri-lumbar-spine.md")
+            changed = {note}
             if note.exists() and n % 2:
                 note.unlink()
             else:
                 note.write_text(f"A curator's note, version {n}.\n", encoding="utf-8")
         elif op == "page":
+            changed = {self.content / "pages" / "about.md"}
             (self.content / "pages" / "about.md").write_text(
                 f"---\ntitle: About {n}\nnav_order: {n % 3}\n---\n\nAbout the archive ({n}).\n", encoding="utf-8")
         elif op == "config":
             self.title = f"Archive {n}"
             self.write_config()
+            changed = {self.root / "sitegen.toml"}
         else:  # pragma: no cover - the strategy only draws the ops above
             raise AssertionError(op)
+        return changed
 
-    def build(self, out: str, **kw: object) -> None:
+    def build(self, out: str, **kw: object) -> BuildReport:
         cfg = load_config(self.root / "sitegen.toml", self.content, self.root / out / "_site")
-        build_site(cfg, jobs=1, search=False, **kw)  # type: ignore[arg-type]
+        report = build_site(cfg, jobs=1, search=False, **kw)  # type: ignore[arg-type]
+        session = kw.get("session")
+        if isinstance(session, Session):
+            session.finish()  # the deferred end of an edit build (serve runs it after the reload)
+        return report
 
 
-OPS = st.sampled_from(["add", "modify", "append", "flip", "delete", "rename", "template", "note", "page", "config"])
+LETTER_OPS = ("add", "modify", "append", "flip", "delete", "rename")
+OPS = st.sampled_from([*LETTER_OPS, "template", "note", "page", "config"])
 
 
-@settings(max_examples=8, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
-@given(steps=st.lists(st.tuples(OPS, st.integers(0, 50)), min_size=1, max_size=5), serve=st.booleans())
+@settings(max_examples=12, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(steps=st.lists(st.tuples(OPS, st.integers(0, 50)), min_size=1, max_size=6), serve=st.booleans())
 def test_incremental_equals_clean(tmp_path_factory: pytest.TempPathFactory, steps: list[tuple[str, int]],
                                   serve: bool) -> None:
+    """``serve``: one session, told what changed (as the watcher tells it), with the end of
+    each edit build deferred; a letter-only edit must take the edit path (sitegen.delta)."""
     root = tmp_path_factory.mktemp("inc")
     archive = Archive(root)
-    session = Session() if serve else None
+    session = Session(defer=True) if serve else None
     archive.build("inc", session=session)
     for op, n in steps:
-        archive.apply(op, n)
-        archive.build("inc", session=session)
+        changed = archive.apply(op, n)
+        report = archive.build("inc", session=session, changed=frozenset(changed) if serve else None)
+        if serve and op in LETTER_OPS:
+            assert report.delta, (op, report.summary())
         shutil.rmtree(root / "clean", ignore_errors=True)
         archive.build("clean", incremental=False)
         assert_same_tree(root / "inc" / "_site", root / "clean" / "_site")
