@@ -159,7 +159,7 @@ def test_internal_assets_and_status(site: Path, state: BuildState) -> None:
     resp, body = get(app, "/__sitegen/overlay.css")
     assert resp.status == 200 and b"#sitegen-overlay" in body
     resp, body = get(app, "/__sitegen/status")
-    assert json.loads(body) == {"version": 1, "building": False, "error": None, "clients": 0}
+    assert json.loads(body) == {"version": 1, "building": False, "finishing": False, "error": None, "clients": 0}
     assert get(app, "/__sitegen/nothing")[0].status == 404
 
 

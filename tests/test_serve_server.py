@@ -151,3 +151,24 @@ def test_port_in_use_is_a_clear_error(served) -> None:
 
     with pytest.raises(SitegenError, match=r"cannot listen on 127\.0\.0\.1:\d+"):
         Server(build=lambda c: None, out=content, port=server.port)
+
+
+def test_deferred_end_of_a_build_runs_after_the_reload_and_its_failure_shows() -> None:
+    from sitegen.serve.rebuild import Builder
+    from sitegen.serve.state import BuildState
+
+    state = BuildState()
+    seen: list[tuple[int, bool]] = []
+
+    def later() -> None:
+        seen.append((state.version, state.finishing))  # the reload (version) went out first
+
+    builder = Builder(lambda changed: later, state)
+    assert builder.run(None) and seen == [(1, True)] and not state.finishing
+
+    def broken() -> None:
+        raise ValueError("search index: disk full")
+
+    builder = Builder(lambda changed: broken, state)
+    assert not builder.run(frozenset())
+    assert state.error is not None and "disk full" in state.error.message and not state.finishing

@@ -65,15 +65,17 @@ def run(args: argparse.Namespace) -> int:
     out_dir = cfg.out_dir if cfg else out.resolve()
     cache = [cfg.cache_dir, cfg.search_index_dir] if cfg else [out_dir.parent / ".sitegen-cache"]
 
-    session = Session()
+    session = Session(defer=True)
 
-    def build(changed: frozenset[Path] | None) -> None:
+    def build(changed: frozenset[Path] | None) -> object:
         # Reload the config each time: the config and taxonomy files are watched too.
-        # The session keeps the letter records and the output manifest in memory, so a
-        # rebuild parses only the letters whose bytes changed and renders only the pages
-        # whose inputs changed (docs/serve.md, "Incremental builds").  ``changed`` is not
-        # needed: a stat of every letter is cheap, and it also catches missed events.
-        build_site(load_config(config, content, out), progress=False, session=session)
+        # The session keeps the letter records, the archive and the page plan in memory;
+        # a batch of letter edits (``changed``) touches only what those letters touch, and
+        # anything else takes the full incremental path (docs/serve.md, "Incremental builds").
+        # The returned callable is the deferred end of the build: the Builder runs it after
+        # the reload signal, before the next build.
+        build_site(load_config(config, content, out), progress=False, session=session, changed=changed)
+        return session.finish
 
     server = Server(
         build=build,

@@ -2,8 +2,10 @@
 
 The build is a black box: ``build(changed)`` where ``changed`` is the set of
 paths that changed since the last build (``None`` for the first, full build).
-Today's build ignores it and rebuilds everything; an incremental build can use
-it without any change here (see docs/serve.md). Any exception becomes an
+If it returns a callable, that is work which may follow the reload (the large
+exports, the search update): it runs right after the success is announced,
+still holding the build lock (so before the next build), with ``finishing``
+set in the state until it is done. Any exception, from either, becomes an
 :class:`ErrorInfo` for the overlay; the server never goes down with the build.
 """
 
@@ -39,6 +41,8 @@ class Builder:
         self.log = log
         self.last: BuildRecord | None = None
         self.count = 0
+        self.finish_wall = self.finish_cpu = 0.0
+        """Wall and CPU seconds of the last deferred end of a build."""
         self._lock = threading.Lock()
 
     def run(self, changed: frozenset[Path] | None = None) -> bool:
@@ -47,7 +51,7 @@ class Builder:
             self.state.build_started()
             wall0, cpu0 = time.perf_counter(), time.thread_time()
             try:
-                self.build(changed)
+                after = self.build(changed)
             except (Exception, SystemExit) as exc:  # noqa: BLE001 - the server must survive any build failure
                 info = error_info(exc)
                 self.state.build_failed(info)
@@ -56,11 +60,28 @@ class Builder:
                 named = not info.file or info.file in first
                 self.log(f"build failed: {first}" if named else f"build failed: {info.location()}: {first}")
                 return False
-            self.state.build_succeeded()
             rec = self._record(changed, True, wall0, cpu0, None)
+            self.state.build_succeeded(finishing=callable(after))
             what = "built" if changed is None else f"rebuilt ({len(changed)} changed)"
             self.log(f"{what} in {rec.wall * 1000:.0f} ms")
+            if callable(after):
+                return self._finish(after, changed)
             return True
+
+    def _finish(self, after: Callable[[], object], changed: frozenset[Path] | None) -> bool:
+        """Run the deferred end of a build (after the reload signal); a failure shows in the overlay."""
+        wall0, cpu0 = time.perf_counter(), time.thread_time()
+        try:
+            after()
+        except (Exception, SystemExit) as exc:  # noqa: BLE001 - as for the build itself
+            info = error_info(exc)
+            self.state.build_failed(info)
+            self.log(f"build failed (after the reload): {info.message.strip().splitlines()[0] if info.message.strip() else info.title}")
+            return False
+        finally:
+            self.finish_wall, self.finish_cpu = time.perf_counter() - wall0, time.thread_time() - cpu0
+        self.state.finished()
+        return True
 
     def _record(self, changed: frozenset[Path] | None, ok: bool, wall0: float, cpu0: float,
                 err: ErrorInfo | None) -> BuildRecord:

@@ -50,11 +50,13 @@ class Snapshot:
     building: bool
     error: ErrorInfo | None
     closed: bool
+    finishing: bool = False
 
     def to_json(self) -> dict[str, Any]:
         return {
             "version": self.version,
             "building": self.building,
+            "finishing": self.finishing,
             "error": self.error.to_json() if self.error else None,
         }
 
@@ -68,6 +70,8 @@ class BuildState:
     building: bool = False
     error: ErrorInfo | None = None
     closed: bool = False
+    finishing: bool = False
+    """The deferred end of a successful build is running (the reload has been sent)."""
     _cond: threading.Condition = field(default_factory=threading.Condition, repr=False)
 
     def snapshot(self) -> Snapshot:
@@ -75,7 +79,7 @@ class BuildState:
             return self._snap()
 
     def _snap(self) -> Snapshot:
-        return Snapshot(self.version, self.generation, self.building, self.error, self.closed)
+        return Snapshot(self.version, self.generation, self.building, self.error, self.closed, self.finishing)
 
     def _changed(self) -> None:
         self.generation += 1
@@ -86,16 +90,24 @@ class BuildState:
             self.building = True
             self._changed()
 
-    def build_succeeded(self) -> None:
+    def build_succeeded(self, finishing: bool = False) -> None:
         with self._cond:
             self.building = False
+            self.finishing = finishing
             self.error = None
             self.version += 1
+            self._changed()
+
+    def finished(self) -> None:
+        """The deferred end of the build is done."""
+        with self._cond:
+            self.finishing = False
             self._changed()
 
     def build_failed(self, error: ErrorInfo) -> None:
         with self._cond:
             self.building = False
+            self.finishing = False
             self.error = error
             self._changed()
 
@@ -111,7 +123,7 @@ class BuildState:
             return self._snap()
 
     def wait_idle(self, timeout: float) -> Snapshot:
-        """Wait until no build is running (or timeout/close)."""
+        """Wait until no build is running or finishing (or timeout/close)."""
         with self._cond:
-            self._cond.wait_for(lambda: not self.building or self.closed, timeout)
+            self._cond.wait_for(lambda: not (self.building or self.finishing) or self.closed, timeout)
             return self._snap()
