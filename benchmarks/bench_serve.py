@@ -78,10 +78,11 @@ def bench_size(n: int, edits: int, memory_edits: int, jobs: int | None, work: Pa
     out = work / f"site-{n}"
     cfg_args = (None, content, out)
 
-    session = Session()  # as ``sitegen serve`` does: incremental builds with the cache in memory
+    session = Session(defer=True)  # as ``sitegen serve`` does (sitegen/serve/__init__.py: run)
 
-    def build(changed: frozenset[Path] | None) -> None:
-        build_site(load_config(*cfg_args), jobs=jobs, progress=False, session=session)
+    def build(changed: frozenset[Path] | None) -> object:
+        build_site(load_config(*cfg_args), jobs=jobs, progress=False, session=session, changed=changed)
+        return session.finish  # the deferred end (exports, search): after the reload, before the next build
 
     server = Server(build=build, out=out, watch=[content], ignore=[work / ".sitegen-cache"], port=0,
                     log=lambda s: None)
@@ -105,8 +106,10 @@ def bench_size(n: int, edits: int, memory_edits: int, jobs: int | None, work: Pa
             total = time.perf_counter() - t0
             rec = server.builder.last
             assert rec is not None and server.builder.count > before and rec.ok, rec
+            server.state.wait_idle(300)
             rows.append({"total": total, "build_wall": rec.wall, "build_cpu": rec.cpu,
-                         "other": total - rec.wall})
+                         "other": total - rec.wall, "after_wall": server.builder.finish_wall,
+                         "after_cpu": server.builder.finish_cpu})
         browser.close()
     mem = {}
     if memory_edits:
@@ -128,7 +131,7 @@ def bench_size(n: int, edits: int, memory_edits: int, jobs: int | None, work: Pa
         "letters": n,
         "first_build_s": round(first_build, 2),
         "edits": len(rows),
-        "median_ms": {k: med(k) for k in ("total", "build_wall", "build_cpu", "other")},
+        "median_ms": {k: med(k) for k in ("total", "build_wall", "build_cpu", "other", "after_wall", "after_cpu")},
         "max_total_ms": round(max(r["total"] for r in rows) * 1000, 1),
         "memory": mem,
     }
@@ -158,11 +161,12 @@ def main(argv: list[str] | None = None) -> int:
             m = res["median_ms"]
             print(f"{n:>7} letters: save->reload median {m['total']:.0f} ms (max {res['max_total_ms']:.0f}); "
                   f"build wall {m['build_wall']:.0f} ms, cpu {m['build_cpu']:.0f} ms; "
-                  f"debounce+event+page {m['other']:.0f} ms; first build {res['first_build_s']} s"
+                  f"debounce+event+page {m['other']:.0f} ms; after the reload (exports, search) "
+                  f"wall {m['after_wall']:.0f} ms, cpu {m['after_cpu']:.0f} ms; first build {res['first_build_s']} s"
                   + (f"; RSS {res['memory']['rss_before_mb']} -> {res['memory']['rss_after_mb']} MB over "
                      f"{res['memory']['edits']} edits" if res["memory"] else ""), flush=True)
     info = {"machine": f"{platform.machine()} {os.cpu_count()} cores, {platform.python_version()}",
-            "load_avg": os.getloadavg(), "max_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+            "load_avg": os.getloadavg(), "cpu_s": round(time.process_time(), 1), "max_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
             "results": results}
     if args.json:
         print(json.dumps(info, indent=2))
