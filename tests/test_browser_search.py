@@ -207,6 +207,51 @@ def test_incremental_update(page: Any, tmp_path: Path) -> None:
     assert ids(bench(page, "tramadol")) == ["s3"]
 
 
+def _facet_map(facets: dict[str, Any] | None) -> dict[str, dict[str, int]]:
+    return {f: {r[0]: r[2] for r in rows} for f, rows in (facets or {}).items()}
+
+
+@pytest.mark.parametrize("fc_min", [None, 1])
+def test_update_results_equal_a_clean_build(page: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, fc_min: int | None) -> None:
+    """After updates (through the overlay), every query finds the letters, totals and facet
+    counts a clean build of the changed archive finds (ranking may differ: average length and
+    doc numbers stay as built).  ``fc_min=1``: counts from the precomputed per-stem counts."""
+    from dataclasses import replace
+
+    from sitegen.search import static_index
+
+    if fc_min is not None:
+        monkeypatch.setattr(static_index, "fc_min", lambda n: fc_min)
+    letters = sample_letters()
+    changed = [replace(letters[0], text="Zygapophyseal joint injections. Red flags absent; the patient is happy.",
+                       items=(replace(letters[0].items[0], decision="upheld"),)),
+               replace(letters[4], id="s9", source="s9.txt", text="Happiness: tramadol injected; red flags.")]
+    after = [changed[0]] + [l for l in letters[1:] if l.id != "s2"] + [changed[1]]
+    sites = {}
+    for name in ("updated", "clean"):
+        site = tmp_path / name / "_site"
+        shutil.copytree(ROOT / "static", site / "static")
+        _render_search_page(site)
+        sites[name] = site
+    build_indexes(letters, sites["updated"], tmp_path / "updated" / "ix")
+    update_indexes(changed[:1], ["s2"], sites["updated"], tmp_path / "updated" / "ix")
+    update_indexes(changed[1:], [], sites["updated"], tmp_path / "updated" / "ix")
+    assert (sites["updated"] / "search" / "o" / "x.js").is_file()
+    build_indexes(after, sites["clean"], tmp_path / "clean" / "ix")
+    queries = [("zygapophyseal", {}), ("injections", {}), ("patient", {}), ("tramadol", {}), ("happy", {}), ("happiness", {}),
+               ('"red flags"', {}), ("inj*", {}), ("radic*", {}), ("patient", {"decision": "upheld"}),
+               ("injection", {"decision": "overturned"}), ("flags", {"year": "2012"})]
+    got: dict[str, list[Any]] = {}
+    for name, site in sites.items():
+        page.goto((site / "search.html").as_uri())
+        page.wait_for_function("typeof window.benchRun === 'function'")
+        got[name] = [(r["results"], ids(r), _facet_map(r["filters"]))
+                     for r in (bench(page, q, f, facets=True, n=20) for q, f in queries)]
+    for (q, f), up, clean in zip(queries, got["updated"], got["clean"]):
+        assert up == clean, (q, f)
+    assert got["clean"][0][1] == ["s1"] and got["clean"][3][1] == ["s3", "s9"]
+
+
 # ---------------------------------------------------------------- the real build of the bundled letters
 
 LETTERS = ROOT / "content" / "letters"

@@ -35,6 +35,7 @@ import multiprocessing as mp
 import operator
 import pickle
 import re
+import shutil
 from array import array
 from collections import Counter, defaultdict, deque
 from dataclasses import dataclass, field
@@ -57,6 +58,10 @@ FULL = 400
 FRAG_DIR = 1000
 STATE_FILE = "static-state.pickle"
 PAIRS_FILE = "static-pairs.pickle"
+DOCS_FILE = "static-docs.pickle"
+OVERLAY_FILE = "static-overlay.pickle"
+OVERLAY_DIR = "o"
+"""What an overlay update needs of the main index: ids, facets, n, avgdl, depth, nfiles (small)."""
 PARALLEL_MIN = 2000
 """From this many letters :func:`build` analyses the stem pairs in a second (forked) process."""
 REG = "sgsReg"
@@ -597,6 +602,8 @@ def build(docs: Iterable[SearchDoc], site_dir: Path, index_dir: Path, split: boo
     root, index_dir = Path(site_dir) / "search", Path(index_dir)
     if split is None:
         split = len(docs) >= PARALLEL_MIN and "fork" in mp.get_all_start_methods()
+    shutil.rmtree(root / OVERLAY_DIR, ignore_errors=True)  # a full build compacts any overlay
+    (index_dir / OVERLAY_FILE).unlink(missing_ok=True)
     out = _Writer(root)
     job = None
     if split:
@@ -722,6 +729,8 @@ def _save_state(state: State, index_dir: Path, pairs: bool = True) -> None:
     """The pairs go to their own file (written by the pair process in a split build)."""
     if pairs:
         _save_pairs(state.pairs, state.bkeys, index_dir)
+    _dump({"format": FORMAT, "ids": state.ids, "facets": state.facets, "n": state.n, "avgdl": state.avgdl,
+           "depth": state.depth, "nfiles": state.nfiles}, index_dir / DOCS_FILE)
     pairs_of, bkeys_of = state.pairs, state.bkeys
     state.pairs, state.bkeys = {}, {}
     try:
@@ -757,27 +766,22 @@ def _drop(arr: array, num: int) -> None:  # type: ignore[type-arg]
         del arr[i]
 
 
-def update(changed: Sequence[SearchDoc], removed_ids: Sequence[str], site_dir: Path, index_dir: Path) -> dict[str, Any]:
-    """Re-analyse only ``changed`` letters, drop ``removed_ids``; rewrite only the index files
-    that change (their shards, the facet files, meta).  Average length, the dictionary split
-    table and the pair-shard count stay as built (a full build refreshes them)."""
-    from sitegen.errors import SitegenError
-
+def apply(removals: dict[int, SearchDoc], additions: Sequence[tuple[int, SearchDoc]], slots: int,
+          site_dir: Path, index_dir: Path, nfiles: int) -> dict[str, Any]:
+    """Fold changes into the main index (the overlay's compaction, ``static_overlay.py``): drop
+    the postings of ``removals`` (doc number -> the letter as the index holds it), add
+    ``additions`` at their doc numbers (their fragments are written already), grow to ``slots``
+    doc numbers; rewrite only the index files that change (their shards, the facet files, meta).
+    Average length, the dictionary split table and the pair-shard count stay as built.
+    ``nfiles``: the index's files before; the result's ``files`` counts them after."""
     state = _load_state(Path(index_dir))
     root = Path(site_dir) / "search"
     out = _Writer(root, count_new=True)
-    slot = {d: i for i, d in enumerate(state.ids) if d is not None}
     stems = _Stems(state.forms)
     touched_stems: set[str] = set()
     touched_pairs: set[str] = set()
 
-    def remove(num: int) -> None:
-        old = _read_fragment(root, num)
-        if old is None:
-            raise SitegenError(f"{root}: search fragment of letter {state.ids[num]!r} is missing; run a full 'sitegen build'")
-        text = gzip.decompress(base64.b64decode(old["z"])).decode("utf-8")
-        ghost = SearchDoc(id=old["id"], url=old["u"], title=old["t"], case_number=None,
-                          requests=tuple(i[0] for i in old["it"]), items=(), text=text, facets=state.facets[num] or {})
+    def remove(num: int, ghost: SearchDoc) -> None:
         tf, pairs, _ = analyse(ghost, stems)
         for stem in tf:
             if stem in state.post:
@@ -789,23 +793,17 @@ def update(changed: Sequence[SearchDoc], removed_ids: Sequence[str], site_dir: P
                 _drop(state.pairs[key], num)
                 touched_pairs.add(key)
 
-    for doc_id in removed_ids:
-        if doc_id in slot:
-            num = slot.pop(doc_id)
-            remove(num)
-            state.ids[num], state.facets[num] = None, None
-            out.unlink(f"f/{num // FRAG_DIR}/{num}.js")
-    for doc in changed:
-        if doc.id in slot:
-            num = slot[doc.id]
-            remove(num)
-        else:
-            num = slot[doc.id] = state.n
-            state.n += 1
-            state.ids.append(doc.id)
-            state.facets.append(None)
-            state.dl.append(1)
+    for num, ghost in removals.items():
+        remove(num, ghost)
+        state.ids[num], state.facets[num] = None, None
+    while state.n < slots:
+        state.n += 1
+        state.ids.append(None)
+        state.facets.append(None)
+        state.dl.append(1)
+    for num, doc in additions:
         tf, pairs, dl = analyse(doc, stems)
+        state.ids[num] = doc.id
         state.dl[num] = dl
         state.facets[num] = dict(doc.facets)
         for facet, values in doc.labels.items():
@@ -822,7 +820,6 @@ def update(changed: Sequence[SearchDoc], removed_ids: Sequence[str], site_dir: P
                 state.bkeys.setdefault(fnv1a(key) % state.nb, []).append(key)
             bisect.insort(arr, num << 8 | min(t, TF_MAX))
             touched_pairs.add(key)
-        out.put(*_fragment(doc, num))
     for stem in list(touched_stems):
         if not state.post[stem]:
             del state.post[stem]
@@ -863,6 +860,6 @@ def update(changed: Sequence[SearchDoc], removed_ids: Sequence[str], site_dir: P
     for rel, data in r.indexes(all_keys, {k[:1] for k in dkeys}).items():
         out.put(rel, data)
     out.put("meta.js", r.meta(all_keys))
-    state.nfiles += out.created - out.deleted
+    state.nfiles = nfiles + out.created - out.deleted
     _save_state(state, Path(index_dir))
-    return {"documents": len(slot), "files": state.nfiles, "bytes": out.bytes, "written": out.files}
+    return {"documents": state.live, "files": state.nfiles, "bytes": out.bytes, "written": out.files}

@@ -1,0 +1,208 @@
+"""Incremental updates of the static index: a small overlay the browser merges with the main index.
+
+Rewriting the main index for one letter would touch about a thousand shards at 100,000 letters
+(every letter holds the common words) and read a state of hundreds of MB.  Instead an update
+writes only the letter's fragment and a few overlay files under ``site/search/o/``:
+
+- ``o/x.js``       doc numbers no longer live (``del``: number -> facet values, so precomputed
+                   facet counts can be corrected), the overlay letters' facet values (``add``) and
+                   labels of facet values the main index does not know.
+- ``o/d/<key>.js`` per dictionary shard key (the same keys as ``d/``): the overlay letters' word
+                   forms under that key -> stem (``w``).
+- ``o/p/<key>.js`` per shard key *of the stem* (listed in ``o/x``'s ``pk``): the overlay postings
+                   ``[[doc, impact], ...]`` of those stems (``p``) and of the stem pairs starting
+                   with them (``b``).
+
+``meta.js`` gains ``"o": 1`` (the client then loads ``o/x`` and the ``o/d`` twin of every
+dictionary shard in round 1, and the ``o/p`` files of its stems with the postings in round 2) and the new doc count.  A changed letter gets a new
+doc number (its old one is listed in ``del``); an added one the next free number.  When the
+overlay holds more than ``MAX_DOCS`` letters it is folded into the main index
+(:func:`sitegen.search.static_index.apply`) and removed; a full build also starts without one.
+"""
+
+from __future__ import annotations
+
+import base64
+import gzip
+import json
+import pickle
+import re
+import shutil
+from collections import defaultdict
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Sequence
+
+from sitegen.search import static_index as si
+from sitegen.search.documents import SearchDoc
+
+MAX_DOCS = 40
+"""Overlay letters (changed, added or removed) beyond which an update compacts into the main index."""
+
+
+@dataclass
+class Overlay:
+    base: int
+    """Doc numbers of the main index."""
+    n: int
+    """Doc numbers including the overlay's."""
+    nfiles: int
+    """Files of the whole static index."""
+    docs: dict[int, SearchDoc] = field(default_factory=dict)
+    """Overlay doc number -> letter."""
+    gone: dict[int, SearchDoc] = field(default_factory=dict)
+    """Main doc number no longer live -> the letter as the main index holds it."""
+    keys: set[str] = field(default_factory=set)
+    """Overlay files written (names without ``.js``)."""
+
+
+def _load(path: Path) -> Any:
+    with path.open("rb") as fh:
+        data = pickle.load(fh)
+    if data.get("format") != si.FORMAT:
+        raise KeyError("format")
+    return data
+
+
+def _ghost(root: Path, num: int, facets: dict[str, tuple[str, ...]] | None) -> SearchDoc:
+    """A main letter as the index holds it, from its fragment (the text is there)."""
+    from sitegen.errors import SitegenError
+
+    old = si._read_fragment(root, num)
+    if old is None:
+        raise SitegenError(f"{root}: search fragment {num} is missing; run a full 'sitegen build'")
+    text = gzip.decompress(base64.b64decode(old["z"])).decode("utf-8")
+    return SearchDoc(id=old["id"], url=old["u"], title=old["t"], case_number=None,
+                     requests=tuple(i[0] for i in old["it"]), items=(), text=text, facets=facets or {})
+
+
+def update(changed: Sequence[SearchDoc], removed_ids: Sequence[str], site_dir: Path, index_dir: Path) -> dict[str, Any]:
+    """Add or replace ``changed`` letters and drop ``removed_ids`` through the overlay."""
+    from sitegen.errors import SitegenError
+
+    index_dir, root = Path(index_dir), Path(site_dir) / "search"
+    try:
+        main = _load(index_dir / si.DOCS_FILE)
+    except (OSError, pickle.UnpicklingError, KeyError, EOFError, AttributeError) as err:
+        raise SitegenError(f"{index_dir / si.DOCS_FILE}: no usable static search state ({err}); run a full 'sitegen build'") from err
+    try:
+        ov: Overlay = _load(index_dir / si.OVERLAY_FILE)["overlay"]
+    except (OSError, pickle.UnpicklingError, KeyError, EOFError, AttributeError):
+        ov = Overlay(base=main["n"], n=main["n"], nfiles=main["nfiles"])
+    out = si._Writer(root, count_new=True)
+    ids, facets = main["ids"], main["facets"]
+    main_slot = {d: i for i, d in enumerate(ids) if d is not None and i not in ov.gone}
+    ov_slot = {doc.id: num for num, doc in ov.docs.items()}
+
+    def retire(doc_id: str) -> None:
+        if doc_id in ov_slot:
+            num = ov_slot.pop(doc_id)
+            del ov.docs[num]
+        else:
+            num = main_slot.pop(doc_id)
+            ov.gone[num] = _ghost(root, num, facets[num])
+        out.unlink(f"f/{num // si.FRAG_DIR}/{num}.js")
+
+    for doc_id in removed_ids:
+        if doc_id in ov_slot or doc_id in main_slot:
+            retire(doc_id)
+    for doc in changed:
+        if doc.id in main_slot:
+            retire(doc.id)
+        num = ov_slot.get(doc.id)
+        if num is None:
+            num = ov_slot[doc.id] = ov.n
+            ov.n += 1
+        ov.docs[num] = doc
+        out.put(*si._fragment(doc, num))
+    live = sum(1 for i in ids if i is not None) - len(ov.gone) + len(ov.docs)
+    if len(ov.docs) + len(ov.gone) > MAX_DOCS:
+        stats = _compact(ov, site_dir, index_dir, ov.nfiles + out.created - out.deleted, out)
+    else:
+        _render(ov, main, root, out)
+        ov.nfiles += out.created - out.deleted
+        si._dump({"format": si.FORMAT, "overlay": ov}, index_dir / si.OVERLAY_FILE)
+        stats = {"documents": live, "files": ov.nfiles, "bytes": out.bytes, "written": out.files}
+    return stats
+
+
+def _compact(ov: Overlay, site_dir: Path, index_dir: Path, nfiles: int, out: si._Writer) -> dict[str, Any]:
+    root = Path(site_dir) / "search"
+    gone = sum(1 for p in (root / si.OVERLAY_DIR).rglob("*.js")) if (root / si.OVERLAY_DIR).is_dir() else 0
+    shutil.rmtree(root / si.OVERLAY_DIR, ignore_errors=True)
+    (index_dir / si.OVERLAY_FILE).unlink(missing_ok=True)
+    stats = si.apply(ov.gone, sorted(ov.docs.items()), ov.n, site_dir, index_dir, nfiles - gone)
+    stats["written"] += out.files
+    stats["bytes"] += out.bytes
+    stats["compacted"] = True
+    return stats
+
+
+def _render(ov: Overlay, main: dict[str, Any], root: Path, out: si._Writer) -> None:
+    """Write ``o/x.js``, the ``o/d`` files, ``meta.js`` (and new keys into ``d/_i`` lists)."""
+    depth, avgdl = main["depth"], main["avgdl"] or 1.0
+    scale = si.NORM_LEVELS / si.NORM_MAX / avgdl
+    stems = si._Stems()
+    by_key: dict[str, dict[str, str]] = defaultdict(dict)
+    post: dict[str, list[list[int]]] = defaultdict(list)
+    pairs: dict[str, dict[str, list[list[int]]]] = defaultdict(lambda: defaultdict(list))
+    forms_of: dict[str, set[str]] = defaultdict(set)
+    labels: dict[str, dict[str, str]] = defaultdict(dict)
+    for num, doc in sorted(ov.docs.items()):
+        tf, pc, dl = si.analyse(doc, stems)
+        level = min(si.NORM_LEVELS - 1, int(dl * scale))
+        for stem, t in tf.items():
+            post[stem].append([num, si._IMPACT[min(t, si.TF_MAX) << 8 | level]])
+        for (a, b), t in pc.items():
+            pairs[a][a + " " + b].append([num, si._IMPACT[min(t, si.TF_MAX) << 8 | level]])
+        lines = [doc.text, "\n".join(doc.requests)] + [p.replace("-", " ") for p in doc.facets.get("procedure", ()) if p != "unmapped"]
+        for line in lines:
+            for form in set(si.tokens(line)):
+                forms_of[stems[form]].add(form)
+        for facet, values in doc.labels.items():
+            labels[facet].update(values)
+    for stem, forms in forms_of.items():
+        for form in forms:
+            by_key[si.shard_key(form, depth)][form] = stem
+    by_stem: dict[str, dict[str, Any]] = defaultdict(lambda: {"p": {}, "b": {}})
+    for stem, rows in post.items():
+        entry = by_stem[si.shard_key(stem, depth)]
+        entry["p"][stem] = rows
+        entry["b"].update(pairs.get(stem, {}))
+    files = {f"{si.OVERLAY_DIR}/d/{si.file_key(k)}": {"w": w} for k, w in by_key.items()}
+    files.update({f"{si.OVERLAY_DIR}/p/{si.file_key(k)}": e for k, e in by_stem.items()})
+    for name in ov.keys - files.keys():
+        out.unlink(name + ".js")
+    for name, data in files.items():
+        out.put(name + ".js", si._js(name, data))
+    ov.keys = set(files)
+    keys = set(by_key)
+    x = {"del": {str(k): v.facets for k, v in ov.gone.items()}, "add": {str(k): v.facets for k, v in ov.docs.items()},
+         "labels": labels, "pk": sorted(by_stem)}
+    out.put(f"{si.OVERLAY_DIR}/x.js", si._js(f"{si.OVERLAY_DIR}/x", x))
+    _add_index_keys(root, keys, depth, out)
+    meta = _read_js(root / "meta.js")
+    meta.update(n=ov.n, live=sum(1 for i in main["ids"] if i is not None) - len(ov.gone) + len(ov.docs), o=1)
+    out.put("meta.js", si._js("meta", meta))
+
+
+def _read_js(path: Path) -> Any:
+    m = re.fullmatch(r'sgsReg\("[^"]+",(.*)\);\n', path.read_text(encoding="utf-8"), re.S)
+    if not m:
+        raise ValueError(path)
+    return json.loads(m.group(1))
+
+
+def _add_index_keys(root: Path, keys: set[str], depth: dict[str, int], out: si._Writer) -> None:
+    """A key the overlay brings under a first character with a key list (``d/_i<c>``) joins the
+    list, so prefix queries shorter than the key length find its ``o/d`` file."""
+    by: dict[str, set[str]] = defaultdict(set)
+    for k in keys:
+        if k[:1] in depth:
+            by[k[:1]].add(k)
+    for first, ks in by.items():
+        name = si.index_name(first)
+        path = root / f"{name}.js"
+        listed = set(si.front_decode(_read_js(path))) if path.is_file() else set()
+        if not ks <= listed:
+            out.put(f"{name}.js", si._js(name, si.front_code(listed | ks)))
