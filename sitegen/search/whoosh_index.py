@@ -6,25 +6,34 @@ browser's term dictionary is produced by exactly the analyzer Whoosh uses.
 
 from __future__ import annotations
 
+import multiprocessing
+import os
+import pickle
 import re
 import shutil
-from array import array
 import tempfile
+import zlib
+from array import array
+from collections import Counter, defaultdict, deque
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import lru_cache, partial
+from itertools import accumulate, compress, repeat
+from operator import add, and_, gt, lshift, or_, rshift, sub
 from pathlib import Path
-from typing import Any, Iterator, Sequence
+from typing import Any, Iterable, Iterator, Sequence
 
 from whoosh import highlight, index
 from whoosh.analysis import StemmingAnalyzer, StopFilter
+from whoosh.codec.whoosh3 import WHOOSH3_HEADER_MAGIC, W3FieldWriter, W3PostingsWriter
 from whoosh.compat import dumps as _dumps
 from whoosh.fields import ID, KEYWORD, STORED, TEXT, Schema
 from whoosh.formats import Positions
 from whoosh.lang.porter import stem as _porter_stem
-from whoosh.system import pack_uint as _pack_uint
-from whoosh.codec.whoosh3 import W3FieldWriter, W3PostingsWriter
 from whoosh.qparser import MultifieldParser, QueryParserError
 from whoosh.query import Query, Term
+from whoosh.system import pack_uint as _pack_uint
+from whoosh.util.numeric import byte_to_length as _byte_to_length, length_to_byte as _length_to_byte
+from whoosh.writing import SegmentWriter
 
 from sitegen.errors import SitegenError
 from sitegen.search.documents import FACETS, SearchDoc
@@ -62,12 +71,43 @@ def schema() -> Schema:
     )
 
 
-#: Whoosh's tokenizer pattern without capturing groups (``findall`` returns whole tokens),
-#: and an ASCII-flag copy for ASCII text (the same tokens, a faster scan).
+#: Whoosh's tokenizer pattern without capturing groups (``findall`` returns whole tokens).
 _TOKEN_RE = re.compile(TOKEN_PATTERN.replace("(?:", "(").replace("(", "(?:"))
-_TOKEN_ASCII = re.compile(_TOKEN_RE.pattern, re.ASCII)
-#: Tokens the StopFilter drops, plus every one-character ASCII token when that is below MIN_SIZE.
-_DROP_ASCII = STOP_WORDS | {chr(c) for c in range(128)} if MIN_SIZE == 2 else STOP_WORDS
+#: The pattern this module's ASCII tokenizer implements (checked at import).
+_ASCII_PATTERN = r"[\w\*]+(\.?[\w\*]+)*"
+
+
+def _ascii_table() -> bytes:
+    """ASCII byte -> itself for token characters (``[A-Za-z0-9_*]`` and the dot), lowercased;
+    every other byte -> space."""
+    table = bytearray(b" " * 256)
+    for c in b"abcdefghijklmnopqrstuvwxyz0123456789_*.":
+        table[c] = c
+    for c in b"ABCDEFGHIJKLMNOPQRSTUVWXYZ":
+        table[c] = c + 32
+    return bytes(table)
+
+
+_ASCII_TABLE = _ascii_table()
+#: The tokenizer below applies only while Whoosh's pattern is the one it implements.
+_ASCII_OK = TOKEN_PATTERN == _ASCII_PATTERN
+
+
+def _ascii_tokens(text: str) -> list[str]:
+    """``_TOKEN_RE.findall(text.lower())`` for ASCII text, without a regex: token characters
+    are kept (lowercased), everything else becomes a space, then every dot that is not between
+    two token characters too, and the rest is split on spaces."""
+    b = b" " + text.encode("ascii").translate(_ASCII_TABLE) + b" "
+    while b". " in b or b" ." in b or b".." in b:
+        b = b.replace(b". ", b"  ").replace(b" .", b"  ").replace(b"..", b"  ")
+    return b.decode("ascii").split()
+
+
+def _tokens(text: str) -> list[str]:
+    """The lowercase tokens Whoosh's analyzer sees, stop words included (they count for positions)."""
+    if _ASCII_OK and text.isascii():
+        return _ascii_tokens(text)
+    return [t.lower() for t in _TOKEN_RE.findall(text)]
 
 
 class _StemCache(dict[str, str]):
@@ -77,52 +117,96 @@ class _StemCache(dict[str, str]):
 
 
 _STEMS = _StemCache()
+#: Term id -> index term (stem); id 0 is unused, so every id is true.
+_TERMS: list[str] = [""]
+_TERM_IDS: dict[str, int] = {}
+
+
+class _FormIds(dict[str, "int | None"]):
+    """Lowercase token -> the id of its index term, None for tokens the stop filter drops."""
+
+    def __missing__(self, form: str) -> int | None:
+        tid = None
+        if len(form) >= MIN_SIZE and form not in STOP_WORDS:
+            stem = _STEMS[form]
+            tid = _TERM_IDS.get(stem)
+            if tid is None:
+                tid = _TERM_IDS[stem] = len(_TERMS)
+                _TERMS.append(stem)
+        self[form] = tid
+        return tid
+
+
+_FORM_IDS = _FormIds()
+
+#: Encoded value of a term seen once, by position (most postings): pack_uint(1) + dumps([pos], 2).
+_ONCE: list[bytes] = []
+#: Pickle (protocol 2) opcodes of a list item 0 <= d < 65536 (BININT1, BININT2), and the start
+#: of a Positions value of f >= 2 positions up to pickle's batch size: pack_uint(f), PROTO 2,
+#: EMPTY_LIST, BINPUT 0, MARK (items follow, then APPENDS and STOP: ``e.``).
+_ITEM = [b"K" + bytes([d]) for d in range(256)] + [b"M" + d.to_bytes(2, "little") for d in range(256, 65536)]
+_BATCH = 1000
+_HEAD = [b""] * 2 + [_pack_uint(f) + b"\x80\x02]q\x00(" for f in range(2, _BATCH + 1)]
+
+
+def _once_upto(n: int) -> None:
+    while len(_ONCE) < n:
+        p = len(_ONCE)
+        _ONCE.append(_pack_uint(1) + _dumps([p], 2))
+
+
+def _text_postings(text: str) -> tuple[list[int], list[int], list[bytes], int]:
+    """One document's postings of a stemmed text field: term ids (ascending), frequencies,
+    encoded positions (Whoosh's ``Positions`` values) and the field length.
+
+    Whoosh runs a generator chain per token (tokenizer, lowercase, stop filter, stemmer) and a
+    Python loop per posting; here every step is one C-level pass over a list (``map``, ``sorted``,
+    ``Counter``), without a Python statement per token or per term.  Positions follow Whoosh's
+    stop filter: the first kept token keeps its raw position, the others follow it one by one.
+    """
+    mapped = list(map(_FORM_IDS.__getitem__, _tokens(text)))
+    tids = list(filter(None, mapped))
+    if not tids:
+        return [], [], [], 0
+    p0 = mapped.index(tids[0])
+    n = len(tids)
+    # sort (term id, index) packed in one int: positions grouped by term, ascending within it
+    shift = max(20, n.bit_length())
+    packed = sorted(map(or_, map(lshift, tids, repeat(shift)), range(n)))
+    counts = Counter(map(rshift, packed, repeat(shift)))
+    keys, freqs = list(counts), list(counts.values())
+    poss = list(map(and_, packed, repeat((1 << shift) - 1)))
+    if p0:
+        poss = list(map(add, poss, repeat(p0)))
+    starts = list(accumulate(freqs, initial=0))
+    firsts = list(map(poss.__getitem__, starts[:-1]))
+    _once_upto(p0 + n)
+    vals = list(map(_ONCE.__getitem__, firsts))  # right for the terms seen once
+    if len(keys) != n:
+        multi = list(compress(range(len(freqs)), map(gt, freqs, repeat(1))))
+        deltas = list(map(sub, poss, [0, *poss[:-1]]))
+        deque(map(deltas.__setitem__, starts, firsts), 0)  # a term's first delta is its position
+        if max(deltas) < len(_ITEM) and max(freqs) <= _BATCH:
+            items = list(map(_ITEM.__getitem__, deltas))
+            enc = b"".join(items)
+            offs = list(accumulate(map(len, items), initial=0))
+            cuts = map(slice, map(offs.__getitem__, map(starts.__getitem__, multi)),
+                       map(offs.__getitem__, map(starts.__getitem__, map(add, multi, repeat(1)))))
+            heads = map(_HEAD.__getitem__, map(freqs.__getitem__, multi))
+            new: Iterable[bytes] = map(add, map(add, heads, map(enc.__getitem__, cuts)), repeat(b"e."))
+        else:
+            new = [_pack_uint(freqs[i]) + _dumps(deltas[starts[i]:starts[i + 1]], 2) for i in multi]
+        deque(map(vals.__setitem__, multi, new), 0)
+    return keys, freqs, vals, n
 
 
 def index_terms(text: str, field_boost: float = 1.0) -> list[tuple[bytes, int, float, bytes]]:
-    """What ``TEXT(analyzer=StemmingAnalyzer()).index(text)`` yields, computed in bulk.
-
-    Whoosh runs a generator chain per token (tokenizer, lowercase, stop filter, LRU-cached
-    stemmer) and a Python loop per posting; this does one C-level regex scan, a dict lookup
-    per token and one list per term.  Same terms, frequencies, weights and encoded positions
-    (the stop filter's renumbering: the first kept token keeps its raw position, the others
-    follow it one by one); ``tests/test_search_whoosh.py`` compares the two.
-    """
-    if text.isascii():
-        toks = _TOKEN_ASCII.findall(text.lower())
-        drop = _DROP_ASCII
-        kept = [t for t in toks if t not in drop]
-    else:
-        toks = [t.lower() for t in _TOKEN_RE.findall(text)]
-        drop = STOP_WORDS
-        kept = [t for t in toks if len(t) >= MIN_SIZE and t not in drop]
-    if not kept:
-        return []
-    first = kept[0]
-    p0 = next(i for i, t in enumerate(toks) if t == first)
-    poses: dict[str, list[int]] = {}
-    for pos, stem in enumerate(map(_STEMS.__getitem__, kept), p0):
-        pl = poses.get(stem)
-        if pl is None:
-            poses[stem] = [pos]
-        else:
-            pl.append(pos)
-    once = _ONCE
-    out = []
-    for stem, pl in poses.items():
-        n = len(pl)
-        if n == 1:
-            vbytes = once.get(pl[0])
-            if vbytes is None:
-                vbytes = once[pl[0]] = _pack_uint(1) + _dumps(pl, 2)
-        else:
-            vbytes = _pack_uint(n) + _dumps([b - a for a, b in zip([0, *pl], pl)], 2)
-        out.append((stem.encode("utf-8"), n, float(n) * field_boost, vbytes))
-    return out
-
-
-#: Encoded value of a term seen once, at position p (most terms of a letter).
-_ONCE: dict[int, bytes] = {}
+    """What ``TEXT(analyzer=StemmingAnalyzer()).index(text)`` yields (term, frequency, weight,
+    encoded positions), computed by :func:`_text_postings`; ``tests/test_search_whoosh.py``
+    compares the two."""
+    keys, freqs, vals, _ = _text_postings(text)
+    terms = [_TERMS[k].encode("utf-8") for k in keys]
+    return list(zip(terms, freqs, [float(f) * field_boost for f in freqs], vals))
 
 
 class StemmedText(TEXT):
@@ -138,122 +222,190 @@ class StemmedText(TEXT):
         return index_terms(value, self.format.field_boost)
 
 
-class _Postings:
-    """One term's postings, compactly: doc numbers, weights and the encoded values
-    concatenated (``ends[i]`` is where posting ``i``'s value ends in ``buf``)."""
+# --- The direct build -------------------------------------------------------------------------
+#
+# What ``writer.add_document`` + ``writer.commit`` write, made with bulk (C-level) operations:
+# the text of a document is analysed with one regex scan, a stem lookup per token and one sort;
+# its postings are appended to per-term arrays with ``map`` (no Python loop per posting); at the
+# commit the postings are written term by term in Whoosh's ``whoosh3`` block format.  The index
+# is the one Whoosh's own writer makes (``tests/test_search_whoosh.py`` compares them).
 
-    __slots__ = ("docs", "weights", "ends", "buf")
+
+class _Store:
+    """All postings of one field, per term: doc numbers, weights and encoded values."""
+
+    __slots__ = ("docs", "weights", "values")
 
     def __init__(self) -> None:
-        self.docs = array("I")
-        self.weights = array("f")
-        self.ends = array("I")
-        self.buf = bytearray()
+        self.docs: defaultdict[Any, array[int]] = defaultdict(partial(array, "I"))
+        self.weights: defaultdict[Any, array[float]] = defaultdict(partial(array, "f"))
+        self.values: defaultdict[Any, list[bytes]] = defaultdict(list)
+
+    def add(self, docnum: int, keys: list[Any], weights: list[float], vals: list[bytes]) -> None:
+        deque(map(array.append, map(self.docs.__getitem__, keys), repeat(docnum)), 0)
+        deque(map(array.append, map(self.weights.__getitem__, keys), weights), 0)
+        deque(map(list.append, map(self.values.__getitem__, keys), vals), 0)
 
 
 def _direct_build_ok(writer: Any, sch: Schema) -> bool:
-    """The direct path fills the blocks of Whoosh's own ``whoosh3`` posting writer; use it only
-    with that codec and with fields that need nothing else (no spelling words, vectors, columns)."""
+    """The direct path writes Whoosh's own ``whoosh3`` posting blocks; use it only with that codec
+    and with fields that need nothing else (no spelling words, vectors, columns)."""
     if type(writer.fieldwriter) is not W3FieldWriter or not hasattr(writer.codec, "postings_writer"):
         return False
     pw = writer.codec.postings_writer(None)
-    if type(pw) is not W3PostingsWriter or not all(hasattr(pw, a) for a in ("_blocklimit", "_new_block", "_write_block", "_inlinelimit")):
+    if type(pw) is not W3PostingsWriter or not all(
+        hasattr(pw, a) for a in ("_blocklimit", "_compression", "_inlinelimit", "_terminfo", "_postfile", "_blockcount")
+    ):
         return False
-    return not any(f.separate_spelling() or f.vector or f.column_type for _, f in sch.items())
+    for _, f in sch.items():
+        if f.separate_spelling() or f.vector or f.column_type:
+            return False
+        if isinstance(f, TEXT) and not isinstance(f, StemmedText):
+            return False
+    return True
 
 
-def _add_documents_direct(writer: Any, sch: Schema, docs: Sequence[SearchDoc]) -> dict[str, dict[bytes, _Postings]]:
-    """What ``writer.add_document`` does for each doc (stored fields and lengths go to the
-    per-document writer), but postings are collected per term instead of through Whoosh's
-    sorting pool, so they need no sort and no per-posting calls when written."""
-    store: dict[str, dict[bytes, _Postings]] = {}
-    perdoc = writer.perdocwriter
-    fields = {name: sch[name] for name in sch.names()}
-    for doc in docs:
+class _DirectSegment:
+    """Fills one SegmentWriter's new segment: stored fields and lengths through its per-document
+    writer as ``add_document`` does, postings collected per term and written at the flush."""
+
+    def __init__(self, writer: Any) -> None:
+        self.writer = writer
+        sch = writer.schema
+        self.fields = [(name, sch[name]) for name in sorted(sch.names())]
+        self.stores: dict[str, _Store] = {name: _Store() for name, f in self.fields if f.indexed}
+        self.lengths: dict[str, array[int]] = {name: array("I") for name, f in self.fields if f.scorable}
+        self._keyword_cache: dict[tuple[str, str], tuple[list[bytes], list[float], list[bytes], int]] = {}
+        stored = writer.perdocwriter._colwriters.get("_stored")
+        child = getattr(stored, "_child", None)
+        if child is not None and hasattr(child, "_level"):
+            child._level = 1  # stored fields: zlib level 1 (any level reads back the same)
+        writer._flush_segment = self.flush
+
+    def _field_postings(self, name: str, field: Any, value: Any) -> tuple[list[Any], list[float], list[bytes], int]:
+        if isinstance(field, StemmedText):
+            keys, freqs, vals, length = _text_postings(value)
+            boost = field.format.field_boost
+            weights = list(map(float, freqs)) if boost == 1.0 else [float(f) * boost for f in freqs]
+            return keys, weights, vals, length
+        cacheable = isinstance(field, KEYWORD)
+        if cacheable:
+            hit = self._keyword_cache.get((name, value))
+            if hit is not None:
+                return hit
+        keys, weights, vals, length = [], [], [], 0
+        for tbytes, freq, weight, vbytes in field.index(value):
+            keys.append(tbytes)
+            weights.append(weight)
+            vals.append(vbytes)
+            length += freq
+        out = (keys, weights, vals, length if field.scorable else 0)
+        if cacheable:
+            self._keyword_cache[(name, value)] = out
+        return out
+
+    def add(self, doc: SearchDoc) -> None:
+        writer = self.writer
+        perdoc = writer.perdocwriter
         values = _fields(doc)
         docnum = writer.docnum
         perdoc.start_doc(docnum)
-        for name in sorted(values):
-            value = values[name]
-            field = fields[name]
+        for name, field in self.fields:
+            value = values.get(name)
+            if value is None:
+                continue
             length = 0
             if field.indexed:
-                terms = store.get(name)
-                if terms is None:
-                    terms = store[name] = {}
-                scorable = field.scorable
-                for tbytes, freq, weight, vbytes in field.index(value):
-                    if scorable:
-                        length += freq
-                    post = terms.get(tbytes)
-                    if post is None:
-                        post = terms[tbytes] = _Postings()
-                    post.docs.append(docnum)
-                    post.weights.append(weight)
-                    buf = post.buf
-                    buf += vbytes
-                    post.ends.append(len(buf))
+                keys, weights, vals, length = self._field_postings(name, field, value)
+                if keys:
+                    self.stores[name].add(docnum, keys, weights, vals)
+            if field.scorable:
+                self.lengths[name].append(_byte_to_length(_length_to_byte(length)) if length else 0)
             perdoc.add_field(name, field, value if field.stored else None, length)
         perdoc.finish_doc()
         writer._added = True
         writer.docnum += 1
-    return store
+
+    def flush(self) -> None:
+        """``SegmentWriter._flush_segment`` with the collected postings."""
+        writer = self.writer
+        writer.perdocwriter.close()
+        fw = writer.fieldwriter
+        for name, field in self.fields:
+            store = self.stores.get(name)
+            if store is None or not store.docs:
+                continue
+            fw.start_field(name, field)
+            _write_field(fw, field, store, self.lengths.get(name))
+            fw.finish_field()
+            self.stores[name] = _Store()
+        fw.close()
 
 
-def _write_postings(writer: Any, sch: Schema, lengths: Any, store: dict[str, dict[bytes, _Postings]]) -> None:
-    """Write the collected postings field by field, term by term (bytes order, as Whoosh's pool
-    yields them), filling the posting writer's blocks a block at a time exactly as
-    ``add_posting`` would fill them one posting at a time."""
-    fw = writer.fieldwriter
-    for name in sorted(store):
-        field = sch[name]
-        fw.start_field(name, field)
-        col = [lengths.doc_field_length(d, name) for d in range(writer.docnum)] if lengths else None
-        terms = store[name]
-        for tbytes in sorted(terms):
-            post = terms.pop(tbytes)
-            fw.start_term(tbytes)
-            pw = fw._postwriter
-            lim = pw._blocklimit
-            buf = bytes(post.buf)
-            ends = post.ends
-            n = len(post.docs)
-            for at in range(0, n, lim):
-                if at:
-                    pw._write_block()
-                stop = min(at + lim, n)
-                ids = post.docs[at:stop]
-                pw._ids.extend(ids)
-                weights = post.weights[at:stop]
-                pw._weights.extend(weights)
-                starts = ends[at - 1] if at else 0
-                pw._values.extend([buf[a:b] for a, b in zip([starts, *ends[at:stop - 1]], ends[at:stop])])
-                pw._maxweight = max(0, max(weights))
-                if col is not None:
-                    lens = [col[d] for d in ids if col[d]]
-                    if lens:
-                        pw._minlength, pw._maxlength = min(lens), max(lens)
-            fw.finish_term()
-        fw.finish_field()
+def _write_field(fw: Any, field: Any, store: _Store, lengths: array[int] | None) -> None:
+    """Each term's postings in term (bytes) order, in blocks of the posting writer's size."""
+    terms = sorted((_TERMS[k].encode("utf-8") if isinstance(k, int) else k, k) for k in store.docs)
+    fixed = field.format.fixed_value_size()
+    for tbytes, key in terms:
+        fw.start_term(tbytes)
+        pw = fw._postwriter
+        docs = store.docs.pop(key)
+        weights = store.weights.pop(key)
+        vals = store.values.pop(key)
+        lim = pw._blocklimit
+        n = len(docs)
+        for at in range(0, n, lim):
+            stop = min(at + lim, n)
+            _write_block(pw, docs[at:stop], weights[at:stop], vals[at:stop], fixed, lengths, stop == n)
+        fw.finish_term()
 
 
-class _Lengths:
-    """The segment's per-document reader, but each field's lengths are read once (as a list)
-    instead of through a column lookup per posting when the postings are written."""
-
-    def __init__(self, reader: Any) -> None:
-        self._reader = reader
-        self._cols: dict[str, list[int]] = {}
-
-    def doc_field_length(self, docnum: int, fieldname: str, default: int = 0) -> int:
-        col = self._cols.get(fieldname)
-        if col is None:
-            get = self._reader.doc_field_length
-            col = self._cols[fieldname] = [get(d, fieldname, default) for d in range(self._reader.doc_count_all())]
-        return col[docnum] if docnum < len(col) else default
-
-    def __getattr__(self, name: str) -> Any:
-        return getattr(self._reader, name)
+def _write_block(pw: Any, ids: array[int], weights: array[float], vals: list[bytes], fixed: int | None,
+                 lengths: array[int] | None, last: bool) -> None:
+    """``W3PostingsWriter._write_block`` for a block given whole (same bytes, bulk operations)."""
+    postfile = pw._postfile
+    if not pw._blockcount:
+        postfile.write(WHOOSH3_HEADER_MAGIC)
+    n = len(ids)
+    minlength, maxlength = None, 0
+    if lengths is not None:
+        lens = list(map(lengths.__getitem__, ids))
+        if 0 in lens:
+            lens = [x for x in lens if x]
+        if lens:
+            minlength, maxlength = min(lens), max(lens)
+    maxweight = max(0, max(weights))
+    # the statistics W3TermInfo.add_block reads from the writer
+    pw._ids, pw._weights, pw._minlength, pw._maxlength, pw._maxweight = ids, weights, minlength, maxlength, maxweight
+    pw._terminfo.add_block(pw)
+    mini_ids = tuple(map(sub, ids, [0, *ids[:-1]]))
+    if weights.count(1.0) == n:
+        mini_weights: Any = None
+    elif weights.count(weights[0]) == n:
+        mini_weights = weights[0]
+    else:
+        mini_weights = tuple(weights)
+    if not all(vals):
+        vals = [v for v in vals if v]
+    if fixed is None or fixed < 0:
+        mini_values: Any = tuple(vals)
+    elif fixed == 0:
+        mini_values = None
+    else:
+        mini_values = b"".join(vals)
+    # Whoosh pickles the block with protocol 2 (bytes as _codecs.encode calls, ~32 bytes per
+    # value); the reader unpickles any protocol, and protocol 5 writes bytes as bytes (~19).
+    databytes = pickle.dumps((mini_ids, mini_weights, mini_values), 5)
+    comp = pw._compression
+    if comp:
+        databytes = zlib.compress(databytes, comp)
+    infobytes = _dumps((n, ids[-1], maxweight, comp, _length_to_byte(minlength), _length_to_byte(maxlength)), 2)
+    size = len(infobytes) + len(databytes)
+    postfile.write_int(-size if last else size)
+    postfile.write(infobytes)
+    postfile.write(databytes)
+    pw._blockcount += 1
+    pw._new_block()
 
 
 @lru_cache(maxsize=200_000)
@@ -292,32 +444,95 @@ def _fields(doc: SearchDoc) -> dict[str, object]:
     return f
 
 
-def build(docs: Sequence[SearchDoc], index_dir: Path, procs: int = 1) -> int:
-    """(Re)create the Whoosh index in ``index_dir`` (built in a sibling temp folder, then swapped)."""
+#: From this many documents the index is built as two segments, in two processes (see :func:`build`).
+PARALLEL_MIN_DOCS = 5000
+
+
+def _procs(procs: int | None, ndocs: int) -> int:
+    if procs is not None:
+        return max(1, min(procs, ndocs or 1))
+    if ndocs < PARALLEL_MIN_DOCS or "fork" not in multiprocessing.get_all_start_methods():
+        return 1
+    return max(1, min(2, len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1))
+
+
+def _segment_writer(ix: index.Index, lock: bool) -> Any:
+    # compound=False: the segment's files stay as they are written (no copy into one file)
+    return ix.writer(compound=False) if lock else SegmentWriter(ix, _lk=False, compound=False)
+
+
+def _fill(writer: Any, docs: Sequence[SearchDoc]) -> None:
+    """Add ``docs`` to a new segment's writer: directly when the codec allows, else one by one."""
+    if _direct_build_ok(writer, writer.schema):
+        seg = _DirectSegment(writer)
+        for doc in docs:
+            seg.add(doc)
+    else:
+        for doc in docs:
+            writer.add_document(**_fields(doc))
+
+
+def _child_segment(path: str, docs: Sequence[SearchDoc], conn: Any) -> None:
+    """In a forked process: write ``docs`` as one more segment of the index at ``path`` and send
+    back the segment object (or the error); the parent lists it in the index's TOC."""
+    try:
+        writer = _segment_writer(index.open_dir(path), lock=False)
+        _fill(writer, docs)
+        conn.send(("ok", writer._finalize_segment()))
+    except BaseException as err:  # noqa: BLE001 - reported to the parent
+        conn.send(("error", f"{type(err).__name__}: {err}"))
+    finally:
+        conn.close()
+
+
+def build(docs: Sequence[SearchDoc], index_dir: Path, procs: int | None = None) -> int:
+    """(Re)create the Whoosh index in ``index_dir`` (built in a sibling temp folder, then swapped).
+
+    ``procs`` segments are written at the same time, each by its own process (forked, so the
+    documents are not copied); default: 2 from :data:`PARALLEL_MIN_DOCS` documents on when two
+    cores are available, else 1.  Whoosh searches several segments as one index (doc numbers
+    follow the segment order, so they are those of a one-segment build).
+    """
     index_dir = Path(index_dir)
     index_dir.parent.mkdir(parents=True, exist_ok=True)
     tmp = Path(tempfile.mkdtemp(prefix=".whoosh-", dir=index_dir.parent))
+    nproc = _procs(procs, len(docs))
     try:
         ix = index.create_in(str(tmp), schema())
-        kwargs = {"procs": procs, "limitmb": 256, "multisegment": True} if procs > 1 else {"limitmb": 256}
-        writer = ix.writer(**kwargs)
-        sch = ix.schema
-        if procs <= 1 and _direct_build_ok(writer, sch):
-            store = _add_documents_direct(writer, sch, docs)
-
-            def flush() -> None:  # SegmentWriter._flush_segment, with the collected postings
-                writer.perdocwriter.close()
-                pdr = writer.per_document_reader() if writer.codec.length_stats else None
-                _write_postings(writer, sch, _Lengths(pdr) if pdr else None, store)
-                writer.fieldwriter.close()
-                if pdr:
-                    pdr.close()
-
-            writer._flush_segment = flush
-        else:
-            for doc in docs:
-                writer.add_document(**_fields(doc))
-        writer.commit()
+        writer = _segment_writer(ix, lock=True)
+        cuts = [len(docs) * k // nproc for k in range(nproc + 1)]
+        children = []
+        if nproc > 1:
+            ctx = multiprocessing.get_context("fork")
+            for lo, hi in zip(cuts[1:-1], cuts[2:]):
+                recv, send = ctx.Pipe(duplex=False)
+                proc = ctx.Process(target=_child_segment, args=(str(tmp), docs[lo:hi], send), daemon=True)
+                proc.start()
+                send.close()
+                children.append((proc, recv))
+        try:
+            _fill(writer, docs[: cuts[1]])
+            segments = [writer._finalize_segment()] if writer._added else []
+            for proc, recv in children:
+                try:
+                    status, result = recv.recv()
+                except EOFError:
+                    status, result = "error", f"the process writing a segment died (exit code {proc.exitcode})"
+                proc.join()
+                if status != "ok":
+                    raise SitegenError(f"building the search index failed: {result}")
+                segments.append(result)
+        except BaseException:
+            for proc, _ in children:
+                if proc.is_alive():
+                    proc.kill()
+                    proc.join()
+            writer.cancel()
+            raise
+        if not writer._added:
+            writer._close_segment()
+        writer._commit_toc(segments)
+        writer._finish()
         if index_dir.exists():
             shutil.rmtree(index_dir)
         tmp.rename(index_dir)
