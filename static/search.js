@@ -213,7 +213,9 @@
       // (needing only the small v/labels file); otherwise counts intersect the facet files
       var single = wantFacets && meta.fcmin && !fnames.length && clauses.length === 1 && clauses[0].word && !clauses[0].prefix;
       var facetLoads = (wantFacets ? (single ? ["labels"] : meta.facets) : fnames).map(function (f) { return load("v/" + f); });
-      if (meta.o) facetLoads.push(load("o/x"));
+      if (meta.o) facetLoads.push(load("o/x"), load("overlay").then(function (mk) {
+        OV = mk({ cache: cache, meta: meta, postings: postings, shardKey: shardKey, fileKey: fileKey });
+      }));
       // round 1: dictionary shards (facet files in parallel)
       var res = Promise.all(clauses.map(function (c) {
         if (c.word) return resolve(c.word, c.prefix).then(function (alts) { c.alts = alts; });
@@ -238,9 +240,9 @@
           if (!useFc && alts.length) meta.facets.forEach(function (f) { need.add("v/" + f); });
         }
         clauses.forEach(function (c) {
-          if (c.alts) c.alts.forEach(function (a) { if (a.shard !== undefined) need.add("p/" + a.shard); overNeed(a.stem, need); });
+          if (c.alts) c.alts.forEach(function (a) { if (a.shard !== undefined) need.add("p/" + a.shard); if (OV) OV.need(a.stem, need); });
           if (c.parts) c.parts.forEach(function (a, i) {
-            if (i && a && c.parts[i - 1]) { need.add("b/" + (fnv1a(c.parts[i - 1].stem + " " + a.stem) % meta.nb)); overNeed(c.parts[i - 1].stem, need); }
+            if (i && a && c.parts[i - 1]) { need.add("b/" + (fnv1a(c.parts[i - 1].stem + " " + a.stem) % meta.nb)); if (OV) OV.need(c.parts[i - 1].stem, need); }
           });
         });
         return Promise.all(Array.from(need, load)).then(function () {
@@ -252,46 +254,15 @@
     });
   }
 
-  /* ------------------------------------------------------------ the overlay (o/, see docs/search.md) */
-  function ox() { return meta.o ? cache["o/x"] || null : null; }
-  function overKey(stem) { return fileKey(shardKey(stem)); }
-  function overNeed(stem, need) {
-    var x = ox();
-    if (x && x.pk.indexOf(shardKey(stem)) >= 0) need.add("o/p/" + overKey(stem));
-  }
-  /* [[doc, impact], ...] of a stem ("p") or a stem pair ("b") in the overlay's letters */
-  function overRows(kind, key, stem) {
-    var op = ox() && cache["o/p/" + overKey(stem)];
-    return (op && op[kind][key]) || [];
-  }
-  /* main postings (or null) + overlay rows -> postings of the live letters' view; df counts live docs */
-  function merged(main, rows) {
-    var x = ox();
-    if (!x) return main;
-    var docs = main ? main.docs.slice() : [], imp = new Map(main ? main.imp : []);
-    rows.forEach(function (r) { docs.push(r[0]); imp.set(r[0], r[1]); });
-    var live = 0;
-    for (var i = 0; i < docs.length; i++) if (!(docs[i] in x.del)) live++;
-    return { docs: docs, imp: imp, floor: main ? main.floor : 0, n: live, forms: main ? main.forms : [] };
-  }
-  function overHas(doc, f, v) { var x = ox(), fs = x && x.add[doc]; return !!(fs && fs[f] && fs[f].indexOf(v) >= 0); }
-  function overDocs(f, v) { var x = ox(); return x ? Object.keys(x.add).filter(function (d) { return overHas(d, f, v); }).map(Number) : []; }
-
+  /* the overlay (letters changed since the build, o/ in docs/search.md): its helpers are in
+     search/overlay.js, loaded with o/x only when meta.o is set (start-up stays small) */
+  var OV = null;
   /* facet counts of one frequent stem's letters, from its postings entry (order: v/labels) */
-  function precounted(entry, p, stem) {
-    var labels = cache["v/labels"], counts = varints(entry.fc), k = 0, out = {}, x = ox(), delta = {};
-    if (x) { // letters retired since the build (in the stem's main postings) and the overlay's
-      var inMain = new Set(postings(entry).docs);
-      var bump = function (fs, by) { for (var f in fs) fs[f].forEach(function (v) { delta[f + "\n" + v] = (delta[f + "\n" + v] || 0) + by; }); };
-      for (var d in x.del) if (inMain.has(+d)) bump(x.del[d], -1);
-      overRows("p", stem, stem).forEach(function (r) { if (x.add[r[0]]) bump(x.add[r[0]], 1); });
-    }
+  function precounted(entry, stem) {
+    var labels = cache["v/labels"], counts = varints(entry.fc), k = 0, out = {};
     meta.facets.forEach(function (f) {
-      var rows = labels[f].map(function (r) { var c = k < counts.length ? counts[k++] : 0; return [r[0], r[1], r[2], c + (delta[f + "\n" + r[0]] || 0)]; });
-      if (x) Object.keys(delta).forEach(function (fv) {
-        var parts = fv.split("\n");
-        if (parts[0] === f && !labels[f].some(function (r) { return r[0] === parts[1]; })) rows.push([parts[1], (x.labels[f] || {})[parts[1]] || parts[1], 0, delta[fv]]);
-      });
+      var rows = labels[f].map(function (r) { return [r[0], r[1], r[2], k < counts.length ? counts[k++] : 0]; });
+      if (OV) OV.fc(rows, f, entry, stem, labels);
       out[f] = rows
         .filter(function (r) { return r[3] > 0; })
         .sort(function (a, b) { return b[2] - a[2] || (a[0] < b[0] ? -1 : 1); })
@@ -309,8 +280,9 @@
     clauses.forEach(function (c) {
       if (c.alts) {
         var ps = c.alts.map(function (a) {
-          var e = (cache["p/" + a.shard] || {})[a.stem], p = merged(e ? postings(e) : null, overRows("p", a.stem, a.stem));
-          return p && p.docs.length ? { p: p, df: ox() ? p.n : a.df } : null;
+          var e = (cache["p/" + a.shard] || {})[a.stem], p = e ? postings(e) : null;
+          if (OV) p = OV.merged(p, "p", a.stem, a.stem);
+          return p && p.docs.length ? { p: p, df: OV ? p.n : a.df } : null;
         }).filter(Boolean);
         ps.forEach(function (x) { x.p.forms.forEach(function (f) { forms.add(f); }); });
         if (ps.length === 1) { add(ps[0].p.docs, function (d) { return weight(ps[0].p, d, ps[0].df); }); return; }
@@ -327,7 +299,8 @@
           if (!i) return;
           var key = c.parts[i - 1].stem + " " + a.stem;
           var be = (cache["b/" + (fnv1a(key) % meta.nb)] || {})[key];
-          var p = merged(be ? postings(be) : null, overRows("b", key, c.parts[i - 1].stem));
+          var p = be ? postings(be) : null;
+          if (OV) p = OV.merged(p, "b", key, c.parts[i - 1].stem);
           if (!p || !p.docs.length) { add([], null); return; }
           add(p.docs, function (d) { return weight(p, d, p.n); });
         });
@@ -335,10 +308,10 @@
     });
     fnames.forEach(function (f) {
       var row = (facetFiles[f] || []).find(function (r) { return r[0] === filters[f]; });
-      add((row ? docset(row[2]) : []).concat(overDocs(f, filters[f])), null);
+      add((row ? docset(row[2]) : []).concat(OV ? OV.docs(f, filters[f]) : []), null);
     });
     if (!need) return { total: 0, top: function () { return []; }, forms: forms, facets: null, empty: true };
-    if (ox()) for (var gone in ox().del) hits[gone] = 0;
+    if (OV) OV.retire(hits);
     var docs = [];
     for (var d = 0; d < n; d++) if (hits[d] === need) docs.push(d);
     var byScore = function (a, b) { return score[b] - score[a] || a - b; };
@@ -363,22 +336,17 @@
     var counts = null;
     if (wantFacets && useFc) {
       var a0 = clauses[0].alts[0];
-      counts = precounted(cache["p/" + a0.shard][a0.stem], null, a0.stem);
+      counts = precounted(cache["p/" + a0.shard][a0.stem], a0.stem);
     } else if (wantFacets) {
       counts = {};
       meta.facets.forEach(function (f) {
         var rowsF = (facetFiles[f] || []).map(function (r) {
-          var ds = docset(r[2]).concat(overDocs(f, r[0])), k = 0;
+          var ds = docset(r[2]), k = 0;
+          if (OV) ds = ds.concat(OV.docs(f, r[0]));
           for (var i = 0; i < ds.length; i++) if (hits[ds[i]] === need) k++;
           return [r[0], r[1], k];
         });
-        var x = ox();
-        if (x) Object.keys(x.labels[f] || {}).forEach(function (v) { // values only overlay letters have
-          if (rowsF.some(function (r) { return r[0] === v; })) return;
-          var ds = overDocs(f, v), k = 0;
-          for (var i = 0; i < ds.length; i++) if (hits[ds[i]] === need) k++;
-          rowsF.push([v, x.labels[f][v], k]);
-        });
+        if (OV) OV.newValues(rowsF, f, hits, need);
         counts[f] = rowsF.filter(function (r) { return r[2] > 0 || filters[f] === r[0]; });
       });
     }

@@ -1,4 +1,4 @@
-"""The browser client shipped with the index: ``static/search.js`` without comments and indentation.
+"""The browser client shipped with the index: ``static/search.js`` (and ``search-overlay.js``) without comments and indentation.
 
 Written to ``site/search/client.js`` next to the index it reads, so the search page's start-up
 stays small (``docs/search.md``).  The compaction is line-based and safe for the client's own
@@ -14,6 +14,9 @@ from pathlib import Path
 
 SOURCE = Path(__file__).resolve().parent.parent.parent / "static" / "search.js"
 NAME = "client.js"
+OVERLAY_SOURCE = SOURCE.with_name("search-overlay.js")
+"""The overlay helpers (``search/overlay.js``), loaded only while the index has an overlay."""
+OVERLAY_NAME = "overlay.js"
 
 
 def compact(source: str) -> str:
@@ -45,18 +48,30 @@ def compact(source: str) -> str:
 _PUNCT = re.compile(r"\s*([=+\-*<>!&|?:,;{}()\[\]%])\s*")
 
 
+_STRING = re.compile(r"""("(?:[^"\\]|\\.)*"|'(?:[^'\\]|\\.)*')""")
+
+
 def _tighten(line: str) -> str:
-    """Drop spaces around punctuation on a line holding no string, regex, comment or division
-    (no quote, slash or backtick) and no "- -"/"+ +" (which must stay apart)."""
-    if any(c in line for c in "\"'/`") or re.search(r"[-+]\s+[-+]", line):
+    """Drop spaces around punctuation outside string literals, on a line holding no regex,
+    comment or division (no slash outside strings) and no template string (backtick);
+    "- -"/"+ +" stay apart."""
+    if "`" in line:
         return line
-    return _PUNCT.sub(r"\1", line)
+    parts = _STRING.split(line)
+    if any(p.count('"') % 2 or p.count("'") % 2 or "/" in p for p in parts[::2]):  # a regex, division or odd quote
+        return line
+    if any(re.search(r"[-+]\s+[-+]", p) for p in parts[::2]):
+        return line
+    return "".join(_PUNCT.sub(r"\1", p) if i % 2 == 0 else p for i, p in enumerate(parts))
 
 
 def write_client(site_dir: Path, source: Path = SOURCE) -> int:
-    """Write ``site_dir/search/client.js``; returns its size in bytes."""
-    data = compact(source.read_text(encoding="utf-8")).encode("utf-8")
+    """Write ``site_dir/search/client.js`` (and ``overlay.js``); returns client.js's size in bytes."""
     target = Path(site_dir) / "search" / NAME
     target.parent.mkdir(parents=True, exist_ok=True)
-    target.write_bytes(data)
-    return len(data)
+    size = 0
+    for src, name in ((source, NAME), (OVERLAY_SOURCE, OVERLAY_NAME)):
+        data = compact(src.read_text(encoding="utf-8")).encode("utf-8")
+        (target.parent / name).write_bytes(data)
+        size = size or len(data)
+    return size
