@@ -177,12 +177,28 @@ class Renderer:
         authored.sort(key=lambda p: (p.nav_order, p.slug))
         self.nav = list(BROWSE_NAV) + [NavEntry(p.title, urls.page_url(p.slug), "page-" + p.slug) for p in authored]
         self.site = {"title": cfg.title, "description": cfg.description, "base_url": cfg.base_url}
+        self._nav_html: dict[tuple[str, str], Markup] = {}
+
+    def nav_html(self, root: str, section: str) -> Markup:
+        """The main navigation's list items (one per page depth and section, memoised)."""
+        key = (root, section)
+        got = self._nav_html.get(key)
+        if got is None:
+            current = ' aria-current="page"'
+            got = Markup("".join(
+                f'      <li><a href="{escape(root)}{escape(e.url)}"{current if e.section == section else ""}>'
+                f'{escape(e.title)}</a></li>\n' for e in self.nav))
+            self._nav_html[key] = got
+        return got
 
     def base_context(self, path: str, section: str = "") -> dict[str, Any]:
+        root = urls.root_prefix(path)
         return {
             "site": self.site,
             "nav": self.nav,
-            "root": urls.root_prefix(path),
+            "nav_html": self.nav_html(root, section),
+            "nav_for": self.nav_html,
+            "root": root,
             "path": path,
             "section": section,
             "build_date": self.cfg.build_date,
@@ -254,6 +270,12 @@ def paragraphs(text: str) -> list[tuple[str, str]]:
 # -- page contexts ---------------------------------------------------------------
 
 
+def letter_body(text: Sequence[tuple[str, str]]) -> Markup:
+    """The letter's paragraphs as HTML: ``<h3>`` headings and ``<p>`` paragraphs, escaped."""
+    return Markup("".join(f"<h3>{escape(para)}</h3>" if kind == "h" else f"<p>{escape(para)}</p>"
+                          for kind, para in text))
+
+
 def item_view(letter: Letter, index: int, procedure_titles: dict[str, str]) -> dict[str, Any]:
     item = letter.items[index]
     guides = []
@@ -285,10 +307,12 @@ def render_case(r: Renderer, letter: Letter, prev: Letter | tuple[str, str] | No
         oid, label = (other.id, other.case_number or other.id) if isinstance(other, Letter) else other
         return {"url": urls.case_url(oid), "label": label}
 
+    text = paragraphs(letter.text)
     return r.render(
         "case.html", path, "cases",
         letter=letter,
-        text=paragraphs(letter.text),
+        text=text,
+        text_html=letter_body(text),
         items=[item_view(letter, i, procedure_titles) for i in range(len(letter.items))],
         original=original,
         prev=link(prev), next=link(next_),
