@@ -37,6 +37,7 @@ from sitegen.errors import BuildError, SitegenError
 from sitegen.markdown import Page, load_note, load_page
 from sitegen.model import Letter
 from sitegen.progress import Progress
+from sitegen.spool import SpoolWriter, stream_exports
 from sitegen.plan import CASES_PER_INDEX, Task, case_index_paths, file_key, plan, plan_context, site_key
 from sitegen.render import DEFAULT_STATIC, Renderer, make_env, render_case, render_group_pages, template_hashes
 from sitegen.write import SiteWriter
@@ -147,24 +148,67 @@ def parse_letter(path: str, source: str, taxonomy_file: str | None) -> Letter:
     return norm[0](letter, _TAXONOMY) if norm is not None else letter
 
 
-def make_slim(dg: str, letter: Letter, path: str) -> Slim:
+def make_slim(dg: str, letter: Letter, path: str, spool: SpoolWriter | None = None) -> Slim:
+    """The slim record of a letter; with ``spool`` its export lines go to the spool file."""
     rec = letter.to_record()
+    jsonl = exports.jsonl_line(letter, rec)
     for item in rec["items"]:
         item["rationale"] = first_sentence(item["rationale"])
-    return Slim(dg, replace(letter, text=""), exports.jsonl_line(letter), exports.csv_rows(letter), path,
-                digest(rec))
+    csv = exports.csv_rows(letter)
+    ref = None
+    if spool is not None:
+        ref = spool.add(jsonl, csv)
+        jsonl = csv = ""
+    return Slim(dg, replace(letter, text=""), jsonl, csv, path, digest(rec), ref)
 
 
-def _parse_chunk(chunk: Sequence[tuple[str, str, str]], taxonomy_file: str | None, records: str | None) -> list[Slim]:
-    """Parse a chunk of (path, source, digest); store each full record; return slim ones."""
+def _parse_chunk(chunk: Sequence[tuple[str, str, str]], taxonomy_file: str | None, records: str | None,
+                 spool_dir: str | None = None) -> list[Slim]:
+    """Parse a chunk of (path, source, digest); store each full record and its export lines
+    (in one spool file); return slim ones."""
     store = Records(Path(records)) if records else None
+    spool = SpoolWriter(Path(spool_dir)) if spool_dir else None
     out = []
-    for path, source, dg in chunk:
-        letter = parse_letter(path, source, taxonomy_file)
-        if store is not None:
-            store.put(dg, letter)
-        out.append(make_slim(dg, letter, path))
+    try:
+        for path, source, dg in chunk:
+            letter = parse_letter(path, source, taxonomy_file)
+            if store is not None:
+                store.put(dg, letter)
+            out.append(make_slim(dg, letter, path, spool))
+    finally:
+        if spool is not None:
+            spool.close()
     return out
+
+
+def write_big_exports(cfg: SiteConfig, writer: SiteWriter, ordered: Sequence[Slim], paths: Sequence[str],
+                      cache: BuildCache | None, memory: dict[str, Letter] | None = None) -> None:
+    """Write data/cases.jsonl and/or data/items.csv (``paths``) by streaming each letter's
+    export lines (from the spool files, or the slim record) in ``ordered`` order."""
+    def rebuild(i: int) -> tuple[str, str]:
+        slim = ordered[i]
+        if memory is not None:
+            letter = memory[slim.digest]
+        else:
+            got = cache.records.get(slim.digest) if cache is not None else None
+            letter = got if got is not None else parse_letter(
+                slim.path, slim.letter.source, str(cfg.taxonomy_file) if cfg.taxonomy_file else None)
+        return exports.jsonl_line(letter), exports.csv_rows(letter)
+
+    outputs = {}
+    try:
+        for path in paths:
+            fh = writer.write_stream(path)
+            if path == exports.ITEMS_CSV:
+                fh.write(exports.csv_header().encode("utf-8"))
+            outputs[0 if path == exports.CASES_JSONL else 1] = fh
+        stream_exports(outputs, ((s.spool, s.jsonl, s.csv) for s in ordered),
+                       cache.spool_dir if cache is not None else None, rebuild)
+    finally:
+        for fh in outputs.values():
+            fh.close()
+    for path in paths:
+        writer.count(path)
 
 
 def _full_letter(letter_id: str) -> Letter:
@@ -386,12 +430,16 @@ def load_slims(cfg: SiteConfig, wanted: list[tuple[str, str, str]], cache: Build
     # Records already on disk (another output folder, or a lost index) are cheaper than a parse.
     parse: list[tuple[str, str, str]] = []
     if cache is not None and reuse:
-        for w in missing:
-            got = cache.records.get(w[2])
-            if got is not None:
-                index.slims[w[2]] = make_slim(w[2], got, w[0])
-            else:
-                parse.append(w)
+        spool = SpoolWriter(cache.spool_dir)
+        try:
+            for w in missing:
+                got = cache.records.get(w[2])
+                if got is not None:
+                    index.slims[w[2]] = make_slim(w[2], got, w[0], spool)
+                else:
+                    parse.append(w)
+        finally:
+            spool.close()
     else:
         parse = missing
     stats["parsed"] = len(parse)
@@ -399,9 +447,10 @@ def load_slims(cfg: SiteConfig, wanted: list[tuple[str, str, str]], cache: Build
         index.dirty = True
         bar = Progress("letters", len(parse), progress)
         records = str(cache.records.root) if cache is not None else None
+        spool_dir = str(cache.spool_dir) if cache is not None else None
         n = jobs if len(parse) >= PARALLEL_MIN else 1
         size = max(8, min(CHUNK * 4, len(parse) // (n * 8) or 1))
-        for got in _map(_parse_chunk, list(_chunks(parse, size)), n, tax, records):
+        for got in _map(_parse_chunk, list(_chunks(parse, size)), n, tax, records, spool_dir):
             for s in got:
                 index.slims[s.digest] = s
             bar.advance(len(got))
@@ -642,13 +691,14 @@ def build_site(cfg: SiteConfig, *, strict: bool = False, jobs: int | None = None
         t = time.perf_counter()
         html_paths = [p for p in writer.written if p.endswith(".html")]
         everything = digest_strings(f"{l.id}\t{slims[l.id].digest}" for l in archive.letters)
-        big = ((exports.CASES_JSONL, lambda: "".join(slims[l.id].jsonl for l in archive.letters)),
-               (exports.ITEMS_CSV, lambda: exports.csv_header() + "".join(slims[l.id].csv for l in archive.letters)))
-        for path, make in big:
+        big = []
+        for path in (exports.CASES_JSONL, exports.ITEMS_CSV):
             key = digest(render_code_hash(), path, everything)
             new.pages[path] = key
             if not (old.pages.get(path) == key and reuse(path, path)):
-                writer.write_text(path, make())
+                big.append(path)
+        if big:
+            write_big_exports(cfg, writer, [slims[l.id] for l in archive.letters], big, cache, memory)
         for item in (exports.sitemap(cfg, [p for p in html_paths if p != urls.NOT_FOUND]),
                      exports.robots(cfg), exports.atom_feed(cfg, archive)):
             writer.write_text(*item)

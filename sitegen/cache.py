@@ -27,8 +27,9 @@ from typing import Any, Iterable, Iterator, Sequence
 
 from sitegen import __version__
 from sitegen.model import Letter
+from sitegen.spool import SpoolRef, prune
 
-FORMAT = 4
+FORMAT = 5
 PACKAGE = Path(__file__).resolve().parent
 #: Code a parse record depends on (relative to the package); everything else only renders.
 PARSE_CODE = ("parse", "normalize", "data", "read.py", "clean.py", "model.py", "__init__.py")
@@ -104,6 +105,9 @@ class Slim:
     view: str = ""
     """Digest of what listing pages show of the letter: everything but its text and
     the rationales after their first sentence (the built-in listing templates show no more)."""
+    spool: SpoolRef | None = None
+    """Where ``jsonl`` and ``csv`` are when they are not kept in memory (both are then ""):
+    the letter's bytes in a spool file of the cache (sitegen.spool)."""
 
 
 def _read_pickle(path: Path) -> Any:
@@ -185,6 +189,8 @@ class BuildCache:
         self.index_file = self.root / f"letters-{digest(str(content_dir))[:16]}.pickle"
         self.slims_file = self.root / f"slims-{digest(str(content_dir))[:16]}.pickle"
         self.manifest_file = self.root / f"output-{digest(str(out_dir))[:16]}.pickle"
+        self.spool_dir = self.root / f"spool-{digest(str(content_dir))[:16]}"
+        """Export lines of the letters of this content folder (sitegen.spool)."""
 
     def load_index(self, key: str) -> LetterIndex:
         """The files map only; :meth:`load_slims` reads the (much larger) slim records when needed."""
@@ -208,6 +214,7 @@ class BuildCache:
             index.token = os.urandom(8).hex()
             write_pickle(self.slims_file, {"format": FORMAT, "key": index.key, "token": index.token,
                                            "slims": index.slims})
+            prune(self.spool_dir, (s.spool for s in index.slims.values()))
         write_pickle(self.index_file, {"format": FORMAT, "key": index.key, "token": index.token,
                                        "files": index.files})
         index.dirty = False

@@ -33,7 +33,7 @@ import time
 from bisect import bisect_left
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any, Callable, Iterable
+from typing import Any, Iterable
 
 from sitegen import exports, urls
 from sitegen.cache import BuildCache, LetterIndex, Manifest, Slim, digest, digest_strings, letter_digest, \
@@ -380,15 +380,13 @@ def _finish(cfg: SiteConfig, session: Any, live: Live, new: Manifest, cache: Bui
     try:
         everything = digest_strings(f"{l.id}\t{slims[l.id].digest}" for l in archive.letters)
         writer = SiteWriter(tmp)
-        big: tuple[tuple[str, Callable[[], str]], ...] = (
-            (exports.CASES_JSONL, lambda: "".join(slims[l.id].jsonl for l in archive.letters)),
-            (exports.ITEMS_CSV, lambda: exports.csv_header() + "".join(slims[l.id].csv for l in archive.letters)))
         done = []
-        for path, make in big:
+        for path in (exports.CASES_JSONL, exports.ITEMS_CSV):
             key = digest(render_code_hash(), path, everything)
             if new.pages.get(path) != key:
-                writer.write_text(path, make())
                 done.append((path, key))
+        if done:
+            b.write_big_exports(cfg, writer, [slims[l.id] for l in archive.letters], [p for p, _ in done], cache)
         for path, key in done:
             os.replace(tmp / path, cfg.out_dir / path)
             new.pages[path] = key

@@ -9,6 +9,7 @@ from __future__ import annotations
 import os
 import shutil
 from pathlib import Path
+from typing import BinaryIO
 
 from sitegen.errors import BuildError
 
@@ -73,6 +74,15 @@ class SiteWriter:
         with open(target, "wb") as fh:
             fh.write(data)
         self.bytes_written += len(data)
+
+    def write_stream(self, path: str, origin: str = "") -> BinaryIO:
+        """Claim ``path`` and open it for writing (the caller closes it; count its bytes with
+        :meth:`count`)."""
+        return open(self._claim(path, origin or path), "wb")
+
+    def count(self, path: str) -> None:
+        """Add the size of the written file ``path`` to :attr:`bytes_written`."""
+        self.bytes_written += os.path.getsize(os.path.join(self._root, path))
 
     def copy_file(self, src: Path | str, path: str) -> None:
         target = self._claim(path, str(src))
