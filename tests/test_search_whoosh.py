@@ -205,3 +205,98 @@ def test_snippets_come_from_the_stored_text_without_char_offsets(index_dir: Path
     assert "**injections**" in snippets["s2"] and "**injected**" in snippets["s3"]
     _, hits = whoosh_index.search(index_dir, '"red flags"', 5)
     assert "**red** **flags**" in {h.id: h.snippet for h in hits}["s1"]
+
+
+ASCII_PIECES = list("aeiouyst lnrIX9_.*-'\n\t,;:()") + ["the ", "of ", "ing ", "ed ", "ies ", "..", ". ", " .", "U.S.", "3.5mg "]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(ASCII_PIECES), max_size=80).map("".join))
+def test_ascii_tokenizer_equals_whoosh_regex(text: str) -> None:
+    # ASCII text is split without Whoosh's regex (bytes.translate + split); same tokens, same index
+    assert whoosh_index._tokens(text) == [t.lower() for t in whoosh_index._TOKEN_RE.findall(text)]
+    assert sorted(whoosh_index.index_terms(text)) == _whoosh_terms(text, 1.0)
+
+
+@pytest.mark.parametrize("text", [
+    "word " * 1500,                                   # one term more often than pickle's batch of 1,000
+    ("alpha " + "filler " * 300) * 5,                 # gaps between positions above 255
+    "x " * 70_000 + "lumbar the lumbar spine lumbar",  # positions above 65,535
+    "the of and " + "spine " * 3 + "a b c spine",      # stop words and one-letter tokens before the first term
+])
+def test_fast_indexing_equals_whoosh_on_long_texts(text: str) -> None:
+    assert sorted(whoosh_index.index_terms(text)) == _whoosh_terms(text, 1.0)
+
+
+def _many_docs(k: int = 50) -> list:
+    from dataclasses import replace
+
+    base = documents(sample_letters())
+    return [replace(d, id=f"{d.id}-{i}") for i in range(k) for d in base]
+
+
+def _plain_index(docs: list, where: Path) -> Path:
+    from whoosh import index
+
+    where.mkdir()
+    writer = index.create_in(str(where), whoosh_index.schema()).writer()
+    for d in docs:
+        writer.add_document(**whoosh_index._fields(d))
+    writer.commit()
+    return where
+
+
+def test_segments_built_in_parallel_equal_one_built_by_whoosh(tmp_path: Path) -> None:
+    from whoosh import index
+
+    docs = _many_docs()
+    whoosh_index.build(docs, tmp_path / "par", procs=3)
+    assert len(index.open_dir(str(tmp_path / "par"))._segments()) == 3
+    par, plain = _index_contents(tmp_path / "par"), _index_contents(_plain_index(docs, tmp_path / "plain"))
+    assert par["docs"] == plain["docs"] and par["lengths"] == plain["lengths"]
+    assert par["terms"] == plain["terms"]
+    for q in ["injections", '"red flags"', "decision:upheld tramadol", "procedure:mri-lumbar-spine"]:
+        assert whoosh_index.search(tmp_path / "par", q, 400) == whoosh_index.search(tmp_path / "plain", q, 400)
+
+
+QUERIES = ["injections", '"red flags"', "decision:upheld", "tramadol OR zygapophyseal", "radiculopathy", "edited*"]
+
+
+def _matches(d: Path) -> dict[str, tuple[int, list[str]]]:
+    out = {}
+    for q in QUERIES:
+        total, hits = whoosh_index.search(d, q, 1000)
+        out[q] = (total, sorted(h.id for h in hits))
+    return out
+
+
+def test_updates_give_what_a_clean_build_gives(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    from dataclasses import replace
+
+    from whoosh import index
+
+    docs = _many_docs(20)  # 120 documents
+    live = {d.id: d for d in docs}
+    d = tmp_path / "ix"
+    whoosh_index.build(docs, d, procs=2)
+    for k in range(12):  # one letter per save, as `sitegen serve` does; enough saves for merges
+        doc = docs[(k * 7) % len(docs)]
+        changed = replace(doc, text=f"Edited{k} now about zygapophyseal joints only.")
+        removed = [docs[k + 40].id] if k % 3 == 0 else []
+        added = replace(docs[k], id=f"new-{k}")
+        whoosh_index.update([changed, added], removed, d)
+        live[changed.id] = changed
+        live[added.id] = added
+        for r in removed:
+            live.pop(r)
+    segments = index.open_dir(str(d))._segments()
+    assert 2 < len(segments) < 12  # each save added a segment; small ones were merged, the big ones kept
+    clean = tmp_path / "clean"
+    whoosh_index.build(sorted(live.values(), key=lambda x: x.id), clean, procs=1)
+    assert whoosh_index.doc_count(d) == whoosh_index.doc_count(clean) == len(live)
+    assert _matches(d) == _matches(clean)
+    edited = sorted(i for i, x in live.items() if x.text.startswith("Edited"))
+    assert len(edited) > 8 and _matches(d)["edited*"] == (len(edited), edited)
+    assert main(["search", "--index", str(d), "--json", "--limit", "500", "zygapophyseal"]) == 0
+    out = json.loads(capsys.readouterr().out)
+    assert out["total"] == len(edited) and sorted(r["id"] for r in out["results"]) == edited

@@ -18,7 +18,7 @@ from collections import Counter, defaultdict, deque
 from dataclasses import dataclass
 from functools import lru_cache, partial
 from itertools import accumulate, compress, repeat
-from operator import add, and_, gt, lshift, or_, rshift, sub
+from operator import add, gt, sub
 from pathlib import Path
 from typing import Any, Iterable, Iterator, Sequence
 
@@ -170,14 +170,11 @@ def _text_postings(text: str) -> tuple[list[int], list[int], list[bytes], int]:
         return [], [], [], 0
     p0 = mapped.index(tids[0])
     n = len(tids)
-    # sort (term id, index) packed in one int: positions grouped by term, ascending within it
-    shift = max(20, n.bit_length())
-    packed = sorted(map(or_, map(lshift, tids, repeat(shift)), range(n)))
-    counts = Counter(map(rshift, packed, repeat(shift)))
+    # token indexes grouped by term id (a stable sort: ascending within a term)
+    order = sorted(range(n), key=tids.__getitem__)
+    counts = Counter(map(tids.__getitem__, order))  # term ids in ascending order
     keys, freqs = list(counts), list(counts.values())
-    poss = list(map(and_, packed, repeat((1 << shift) - 1)))
-    if p0:
-        poss = list(map(add, poss, repeat(p0)))
+    poss = list(map(add, order, repeat(p0))) if p0 else order
     starts = list(accumulate(freqs, initial=0))
     firsts = list(map(poss.__getitem__, starts[:-1]))
     _once_upto(p0 + n)
