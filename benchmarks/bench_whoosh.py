@@ -50,12 +50,41 @@ def plain_build(docs: list, index_dir: Path) -> None:
     writer.commit()
 
 
+def time_updates(docs: list, index_dir: Path, n: int) -> dict:
+    """Change one letter at a time (its text gets a new word) and update the index for it, n
+    times; CPU and wall milliseconds per update, then check each changed letter is found."""
+    from dataclasses import replace
+
+    from sitegen.search import whoosh_index
+
+    cpu, wall = [], []
+    picked = [docs[(k * 7919) % len(docs)] for k in range(n)]
+    for k, doc in enumerate(picked):
+        changed = replace(doc, text=f"{doc.text} benchupdate{k}")
+        c0, t0 = time.process_time(), time.perf_counter()
+        whoosh_index.update([changed], [], index_dir)
+        cpu.append((time.process_time() - c0) * 1000)
+        wall.append((time.perf_counter() - t0) * 1000)
+    for k, doc in enumerate(picked):
+        total, hits = whoosh_index.search(index_dir, f"benchupdate{k}", 5)
+        assert total == 1 and hits[0].id == doc.id, (k, total)
+    assert whoosh_index.doc_count(index_dir) == len(docs)
+    from whoosh import index
+
+    segs = len(index.open_dir(str(index_dir))._segments())
+    ordered = sorted(zip(wall, cpu))
+    return {"n": n, "cpu_ms_median": round(sorted(cpu)[n // 2]), "cpu_ms_max": round(max(cpu)),
+            "wall_ms_median": round(ordered[n // 2][0]), "wall_ms_max": round(max(wall)), "segments_after": segs}
+
+
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("letters", type=Path, help="pickle of parsed letters (bench_search.py --letters)")
     ap.add_argument("--count", type=int, default=0, help="use the first N letters (default: all)")
     ap.add_argument("--plain", action="store_true", help="build with Whoosh's ordinary writer (the former build)")
     ap.add_argument("--procs", type=int, help="segments built in parallel (default: sitegen's choice)")
+    ap.add_argument("--updates", type=int, default=0,
+                    help="then time N one-letter updates (a changed letter each, as `sitegen serve` saves)")
     ap.add_argument("--work", type=Path, help="folder for the index (default: a temporary folder, removed)")
     a = ap.parse_args()
     if not a.letters.is_file():
@@ -85,6 +114,7 @@ def main() -> int:
         whoosh_index.build(docs, out, procs=a.procs)
     cpu, wall = cpu_now() - c0, time.perf_counter() - t0
     size = sum(f.stat().st_size for f in out.rglob("*") if f.is_file())
+    updates = time_updates(docs, out, a.updates) if a.updates else None
     print(json.dumps({
         "build": "plain whoosh writer" if a.plain else "sitegen",
         "procs": 1 if a.plain else whoosh_index._procs(a.procs, len(docs)),
@@ -94,6 +124,7 @@ def main() -> int:
         "peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024),
         "peak_rss_mb_forked": round(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024),
         "load_avg_before": load0, "load_avg_after": os.getloadavg(),
+        **({"updates": updates} if updates else {}),
     }))
     if not a.work:
         shutil.rmtree(work, ignore_errors=True)
