@@ -18,7 +18,7 @@ from collections import Counter, defaultdict, deque
 from dataclasses import dataclass
 from functools import lru_cache, partial
 from itertools import accumulate, compress, repeat
-from operator import add, gt, sub
+from operator import add, and_, gt, mul, or_, rshift, sub
 from pathlib import Path
 from typing import Any, Iterable, Iterator, Sequence
 
@@ -27,7 +27,7 @@ from whoosh.analysis import StemmingAnalyzer, StopFilter
 from whoosh.codec.whoosh3 import WHOOSH3_HEADER_MAGIC, W3FieldWriter, W3PostingsWriter
 from whoosh.compat import dumps as _dumps
 from whoosh.fields import ID, KEYWORD, STORED, TEXT, Schema
-from whoosh.formats import Positions
+from whoosh.formats import Existence, Frequency, Positions
 from whoosh.lang.porter import stem as _porter_stem
 from whoosh.qparser import MultifieldParser, QueryParserError
 from whoosh.query import Query, Term
@@ -229,18 +229,18 @@ class StemmedText(TEXT):
 
 
 class _Store:
-    """All postings of one field, per term: doc numbers, weights and encoded values."""
+    """All postings of one field, per term: doc number and frequency packed in one 64-bit int
+    (``docnum << 32 | freq``; the weight is ``freq * field boost`` in Whoosh's formats used here)
+    and the encoded values."""
 
-    __slots__ = ("docs", "weights", "values")
+    __slots__ = ("posts", "values")
 
     def __init__(self) -> None:
-        self.docs: defaultdict[Any, array[int]] = defaultdict(partial(array, "I"))
-        self.weights: defaultdict[Any, array[float]] = defaultdict(partial(array, "f"))
+        self.posts: defaultdict[Any, array[int]] = defaultdict(partial(array, "Q"))
         self.values: defaultdict[Any, list[bytes]] = defaultdict(list)
 
-    def add(self, docnum: int, keys: list[Any], weights: list[float], vals: list[bytes]) -> None:
-        deque(map(array.append, map(self.docs.__getitem__, keys), repeat(docnum)), 0)
-        deque(map(array.append, map(self.weights.__getitem__, keys), weights), 0)
+    def add(self, docnum: int, keys: list[Any], freqs: list[int], vals: list[bytes]) -> None:
+        deque(map(array.append, map(self.posts.__getitem__, keys), map(or_, repeat(docnum << 32), freqs)), 0)
         deque(map(list.append, map(self.values.__getitem__, keys), vals), 0)
 
 
@@ -259,6 +259,8 @@ def _direct_build_ok(writer: Any, sch: Schema) -> bool:
             return False
         if isinstance(f, TEXT) and not isinstance(f, StemmedText):
             return False
+        if f.indexed and type(f.format) not in (Existence, Frequency, Positions):
+            return False  # the weight of a posting must be its frequency times the field boost
     return True
 
 
@@ -279,24 +281,24 @@ class _DirectSegment:
             child._level = 1  # stored fields: zlib level 1 (any level reads back the same)
         writer._flush_segment = self.flush
 
-    def _field_postings(self, name: str, field: Any, value: Any) -> tuple[list[Any], list[float], list[bytes], int]:
+    def _field_postings(self, name: str, field: Any, value: Any) -> tuple[list[Any], list[int], list[bytes], int]:
         if isinstance(field, StemmedText):
-            keys, freqs, vals, length = _text_postings(value)
-            boost = field.format.field_boost
-            weights = list(map(float, freqs)) if boost == 1.0 else [float(f) * boost for f in freqs]
-            return keys, weights, vals, length
+            return _text_postings(value)
         cacheable = isinstance(field, KEYWORD)
         if cacheable:
             hit = self._keyword_cache.get((name, value))
             if hit is not None:
                 return hit
-        keys, weights, vals, length = [], [], [], 0
+        keys, freqs, vals, length = [], [], [], 0
+        boost = field.format.field_boost
         for tbytes, freq, weight, vbytes in field.index(value):
+            if weight != freq * boost:
+                raise SitegenError(f"search index: unexpected weight {weight} for {tbytes!r} in {name}")
             keys.append(tbytes)
-            weights.append(weight)
+            freqs.append(freq)
             vals.append(vbytes)
             length += freq
-        out = (keys, weights, vals, length if field.scorable else 0)
+        out = (keys, freqs, vals, length if field.scorable else 0)
         if cacheable:
             self._keyword_cache[(name, value)] = out
         return out
@@ -313,9 +315,9 @@ class _DirectSegment:
                 continue
             length = 0
             if field.indexed:
-                keys, weights, vals, length = self._field_postings(name, field, value)
+                keys, freqs, vals, length = self._field_postings(name, field, value)
                 if keys:
-                    self.stores[name].add(docnum, keys, weights, vals)
+                    self.stores[name].add(docnum, keys, freqs, vals)
             if field.scorable:
                 self.lengths[name].append(_byte_to_length(_length_to_byte(length)) if length else 0)
             perdoc.add_field(name, field, value if field.stored else None, length)
@@ -330,7 +332,7 @@ class _DirectSegment:
         fw = writer.fieldwriter
         for name, field in self.fields:
             store = self.stores.get(name)
-            if store is None or not store.docs:
+            if store is None or not store.posts:
                 continue
             fw.start_field(name, field)
             _write_field(fw, field, store, self.lengths.get(name))
@@ -341,19 +343,23 @@ class _DirectSegment:
 
 def _write_field(fw: Any, field: Any, store: _Store, lengths: array[int] | None) -> None:
     """Each term's postings in term (bytes) order, in blocks of the posting writer's size."""
-    terms = sorted((_TERMS[k].encode("utf-8") if isinstance(k, int) else k, k) for k in store.docs)
+    terms = sorted((_TERMS[k].encode("utf-8") if isinstance(k, int) else k, k) for k in store.posts)
     fixed = field.format.fixed_value_size()
+    boost = float(field.format.field_boost)
     for tbytes, key in terms:
         fw.start_term(tbytes)
         pw = fw._postwriter
-        docs = store.docs.pop(key)
-        weights = store.weights.pop(key)
+        posts = store.posts.pop(key)
         vals = store.values.pop(key)
         lim = pw._blocklimit
-        n = len(docs)
+        n = len(posts)
         for at in range(0, n, lim):
             stop = min(at + lim, n)
-            _write_block(pw, docs[at:stop], weights[at:stop], vals[at:stop], fixed, lengths, stop == n)
+            chunk = posts[at:stop]
+            ids = array("I", map(rshift, chunk, repeat(32)))
+            freqs = map(and_, chunk, repeat(0xFFFFFFFF))
+            weights = array("f", map(mul, freqs, repeat(boost)) if boost != 1.0 else freqs)
+            _write_block(pw, ids, weights, vals[at:stop], fixed, lengths, stop == n)
         fw.finish_term()
 
 
