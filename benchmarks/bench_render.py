@@ -14,7 +14,9 @@ renders, in this one process, exactly what a build's render workers render
   key first, until GROUP_PAGES pages; plus ``procedure-largest`` / ``guideline-largest``: all
   the pages of the largest group (a 100,000-letter archive has groups of 300 pages);
 - ``specialty``, ``region``, ``decision``: every group (one page each);
-- ``other``: the browse indexes, letter lists, home, search and 404 pages.
+- ``other``: the browse indexes, letter lists, home, search and 404 pages;
+- with ``--big-group``: one guideline group holding every item of the archive (24,000 items and
+  239 pages at 10,000 letters), the shape of the largest groups of a 100,000-letter archive.
 
 For each it prints pages, CPU ms per page (``time.process_time``), wall ms per page and KB
 per page.  ``--profile KIND`` prints the top of a cProfile of that kind's renders.
@@ -98,6 +100,8 @@ def main() -> int:
     ap.add_argument("--repeat", type=int, default=1, help="render each selection this many times (best kept)")
     ap.add_argument("--profile", metavar="KIND", help="cProfile the renders of one kind (e.g. case, procedure)")
     ap.add_argument("--only", metavar="KIND", action="append", help="render only these kinds")
+    ap.add_argument("--big-group", action="store_true",
+                    help="also render one guideline group of every item (the quadratic case of large groups)")
     ap.add_argument("--save", metavar="DIR")
     ap.add_argument("--compare", metavar="DIR")
     args = ap.parse_args()
@@ -124,6 +128,21 @@ def main() -> int:
     differ: list[str] = []
     total_cpu = 0.0
     print(f"{'kind':<20}{'tasks':>7}{'pages':>7}{'CPU ms/page':>13}{'wall ms/page':>14}{'KB/page':>9}")
+    if args.big_group:
+        # One guideline group holding every item of the archive: the shape of the largest
+        # groups at 100,000 letters (tens of thousands of items, hundreds of pages).
+        from sitegen.collect import Group
+        from sitegen.render import render_group_pages
+
+        big = Group("all-items", "Every item", source="MTUS", document="Test")
+        for g in archive.decisions.values():
+            big.refs.extend(g.refs)
+        c0, w0 = time.process_time(), time.perf_counter()
+        pages = list(render_group_pages(r, big, "guideline", None, cfg.page_size, archive))
+        cpu, wall = time.process_time() - c0, time.perf_counter() - w0
+        print(f"{'one group, all items':<20}{1:>7}{len(pages):>7}{1000 * cpu / len(pages):>13.2f}"
+              f"{1000 * wall / len(pages):>14.2f}{sum(len(h.encode()) for _, h in pages) / len(pages) / 1024:>9.1f}"
+              f"   ({len(big.refs)} items, {cpu:.2f} s CPU)")
     for kind, chosen in selected.items():
         if args.only and kind not in args.only:
             continue
