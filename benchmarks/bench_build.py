@@ -67,6 +67,8 @@ class TreeRss:
     def __init__(self) -> None:
         self.peak_kb = 0
         self.peak_pss_kb = 0
+        self.samples: list[tuple[float, int]] = []
+        """(perf_counter, PSS sum in kB) every 50 ms."""
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._run, daemon=True)
 
@@ -82,6 +84,7 @@ class TreeRss:
                 todo += _children(pid)
             self.peak_kb = max(self.peak_kb, total)
             self.peak_pss_kb = max(self.peak_pss_kb, total_pss)
+            self.samples.append((time.perf_counter(), total_pss))
             self._stop.wait(0.05)
 
     def __enter__(self) -> "TreeRss":
@@ -91,6 +94,19 @@ class TreeRss:
     def __exit__(self, *exc: object) -> None:
         self._stop.set()
         self._thread.join()
+
+
+def stage_peaks(samples: list[tuple[float, int]], t0: float, stages: dict[str, float]) -> str:
+    """Peak PSS sum per stage: the stages run one after the other from ``t0`` (the first
+    stage also holds the set-up before it)."""
+    out, start = [], t0
+    for name, secs in stages.items():
+        end = start + secs
+        inside = [kb for t, kb in samples if start <= t <= end]
+        if inside:
+            out.append(f"{name} {max(inside) / 1024:.0f}")
+        start = end
+    return ", ".join(out)
 
 
 def _cpu() -> float:
@@ -106,9 +122,13 @@ def main() -> int:
     ap.add_argument("--work", default=str(ROOT / "benchmarks" / "out" / "build"))
     ap.add_argument("--no-search", action="store_true", help="skip the search indexes")
     ap.add_argument("--skip-clean", action="store_true", help="reuse the cache and output of an earlier run")
+    ap.add_argument("--content", type=Path, help="an existing corpus folder (with letters/), linked as WORK/COUNT/content")
     args = ap.parse_args()
     work = Path(args.work) / str(args.count)
     content = work / "content"
+    if args.content is not None and not content.exists():
+        work.mkdir(parents=True, exist_ok=True)
+        content.symlink_to(args.content.resolve())
     if not (content / "letters").is_dir():
         t = time.perf_counter()
         subprocess.run([sys.executable, str(ROOT / "benchmarks" / "generate_corpus.py"), str(content),
@@ -140,6 +160,8 @@ def main() -> int:
                   f"PSS {rss.peak_pss_kb / 1024:.0f} MB (RSS sum {rss.peak_kb / 1024:.0f} MB); "
                   f"parsed {report.parsed}, rendered {report.rendered} page tasks, reused {report.linked}")
             print(f"    stages (s): {stages}")
+            print(f"    peak PSS sum per stage (MB): {stage_peaks(rss.samples, t0, report.stages)}; "
+                  f"main process CPU {report.cpu_seconds:.2f} s")
             print(f"    letters {report.letters}, items {report.items}, pages {report.pages}, files {report.files}")
     finally:
         victim.write_bytes(original)

@@ -211,26 +211,46 @@ def write_big_exports(cfg: SiteConfig, writer: SiteWriter, ordered: Sequence[Sli
         writer.count(path)
 
 
+CaseJob = tuple[Task, str, str, str]
+"""A case page task with its letter's (digest, file, source): a worker rendering it touches
+none of the slim records it shares with the main process (reference counting would copy
+their memory pages into the worker)."""
+
+
+def case_job(task: Task, slims: dict[str, Slim]) -> CaseJob:
+    s = slims[task.arg[0]]
+    return (task, s.digest, s.path, s.letter.source)
+
+
 def _full_letter(letter_id: str) -> Letter:
     """The letter with its text: from memory (tests), the record store, or parsed again."""
+    slim: Slim = _STATE["slims"][letter_id]
+    return _load_full(slim.digest, slim.path, slim.letter.source)
+
+
+def _load_full(dg: str, path: str, source: str) -> Letter:
     st = _STATE
-    slim: Slim = st["slims"][letter_id]
     memory = st.get("memory")
     if memory is not None:
-        return memory[slim.digest]
-    got = st["records"].get(slim.digest)
+        return memory[dg]
+    got = st["records"].get(dg)
     if got is None:  # record file pruned or lost: the source is still there
-        got = parse_letter(slim.path, slim.letter.source, st["taxonomy"])
-        st["records"].put(slim.digest, got)
+        got = parse_letter(path, source, st["taxonomy"])
+        st["records"].put(dg, got)
     return got
 
 
-def _render_task(task: Task) -> list[tuple[str, str]]:
+def _render_task(job: Task | CaseJob) -> list[tuple[str, str]]:
     """Render one planned task -> [(path, html)]."""
     st = _STATE
     r: Renderer = st["renderer"]
-    archive: Archive = st["archive"]
     titles: dict[str, str] = st["titles"]
+    if isinstance(job, tuple):
+        task, dg, path, source = job
+        lid, prev, nxt, orig = task.arg
+        return [render_case(r, _load_full(dg, path, source), prev, nxt, titles, orig)]
+    task = job
+    archive: Archive = st["archive"]
     kind, arg = task.kind, task.arg
     if kind == "case":
         lid, prev, nxt, orig = arg
@@ -276,7 +296,7 @@ def _render_task(task: Task) -> list[tuple[str, str]]:
     raise BuildError(f"unknown page kind {kind!r}")
 
 
-def _render_chunk(tasks: Sequence[Task]) -> int:
+def _render_chunk(tasks: Sequence[Task | CaseJob]) -> int:
     """Render tasks and write their pages into the temporary site; returns bytes written."""
     root: Path = _STATE["root"]
     n = 0
@@ -334,6 +354,117 @@ def _map(fn: Callable[..., R], chunks: list[Any], jobs: int, *extra: Any) -> Ite
     finally:
         gc.unfreeze()
     pool.shutdown()
+
+
+def _map_split(fn: Callable[[Any], R], first: list[Any], shared: list[Any], jobs: int) -> Iterator[R]:
+    """fn over ``first`` then ``shared`` chunks in forked workers, where one worker takes every
+    ``first`` chunk (then ``shared`` ones) and the others only ``shared`` chunks.
+
+    Rendering a group page touches a large part of the archive, and each touch makes the
+    worker's own copy of a memory page it shares with the main process; keeping the group
+    pages in one worker keeps one such copy instead of one per worker."""
+    if jobs <= 1 or not first or not shared:
+        yield from _map(fn, first + shared, jobs)
+        return
+    from concurrent.futures import FIRST_COMPLETED, wait
+
+    gc.freeze()
+    pools = [_pool(1), _pool(jobs - 1)]
+    width = [2, 2 * (jobs - 1)]
+    queues = [list(reversed(first)), list(reversed(shared))]
+    running: dict[Any, int] = {}
+
+    def feed(k: int) -> None:
+        while sum(1 for v in running.values() if v == k) < width[k]:
+            q = queues[0] if k == 0 and queues[0] else queues[1]
+            if not q:
+                return
+            running[pools[k].submit(fn, q.pop())] = k
+
+    try:
+        feed(0)
+        feed(1)
+        while running:
+            done, _ = wait(list(running), return_when=FIRST_COMPLETED)
+            for fut in done:
+                k = running.pop(fut)
+                yield fut.result()
+                feed(k)
+    except BaseException:
+        for pool in pools:
+            _kill(pool)
+        raise
+    finally:
+        gc.unfreeze()
+    for pool in pools:
+        pool.shutdown()
+
+
+def _noop() -> None:
+    return None
+
+
+class EarlyPool:
+    """Worker processes forked at the start of a full build, while the main process is still
+    small.  They parse the letters, then render the case pages (which need nothing of the
+    archive: :data:`CaseJob`) while the main process renders the group and summary pages
+    itself.  The archive and the slim records are built after the fork, so no worker shares
+    (and, by reference counting, copies) their memory pages."""
+
+    def __init__(self, jobs: int) -> None:
+        self.jobs = jobs
+        self.pool: ProcessPoolExecutor | None = None
+
+    def start(self) -> ProcessPoolExecutor:
+        if self.pool is None:
+            self.pool = _pool(self.jobs)
+            self.pool.submit(_noop).result()  # the fork start method starts every worker now
+        return self.pool
+
+    def map(self, fn: Callable[..., R], chunks: list[Any], *extra: Any) -> Iterator[R]:
+        yield from self.start().map(fn, chunks, *[[e] * len(chunks) for e in extra])
+
+    def kill(self) -> None:
+        if self.pool is not None:
+            _kill(self.pool)
+            self.pool = None
+
+    def close(self) -> None:
+        if self.pool is not None:
+            self.pool.shutdown()
+            self.pool = None
+
+
+_REMOTE: dict[str, Any] = {}
+
+
+def _render_cases_remote(jobs: Sequence[CaseJob], ctx: tuple[Any, ...]) -> int:
+    """Render case jobs in an :class:`EarlyPool` worker (its state comes with the call)."""
+    token, cfg, page_files, root, records, taxonomy, titles = ctx
+    if _REMOTE.get("token") != token:
+        _REMOTE.clear()
+        _REMOTE.update(token=token, renderer=Renderer(cfg, make_env(cfg), [load_page(p) for p in page_files]))
+    _STATE.update(renderer=_REMOTE["renderer"], titles=titles, memory=None, root=root,
+                  records=Records(Path(records)) if records else None, taxonomy=taxonomy)
+    return _render_chunk(jobs)
+
+
+def _render_with_early(early: EarlyPool, rest: list[Task], case_chunks: list[list[CaseJob]],
+                       ctx: tuple[Any, ...]) -> Iterator[int]:
+    """Case chunks in the early workers; the other tasks here; then case chunks the workers
+    have not started yet here too (one at a time, from the end)."""
+    pool = early.start()
+    futures = [pool.submit(_render_cases_remote, c, ctx) for c in case_chunks]
+    for task in rest:
+        yield _render_chunk([task])
+    i = len(futures) - 1
+    while i >= 0:
+        if futures[i].cancel():
+            yield _render_chunk(case_chunks[i])
+        i -= 1
+    for fut in futures:
+        if not fut.cancelled():
+            yield fut.result()
 
 
 def _jobs(jobs: int | None) -> int:
@@ -421,7 +552,8 @@ def scan_letters(cfg: SiteConfig, sources: Sources, index: LetterIndex) -> list[
 
 
 def load_slims(cfg: SiteConfig, wanted: list[tuple[str, str, str]], cache: BuildCache | None, index: LetterIndex,
-               jobs: int, progress: bool, stats: dict[str, int], reuse: bool = True) -> list[Slim]:
+               jobs: int, progress: bool, stats: dict[str, int], reuse: bool = True,
+               early: EarlyPool | None = None) -> list[Slim]:
     """Slim records of every letter, parsing only letters whose bytes are new."""
     tax = str(cfg.taxonomy_file) if cfg.taxonomy_file else None
     if cache is not None:
@@ -450,7 +582,10 @@ def load_slims(cfg: SiteConfig, wanted: list[tuple[str, str, str]], cache: Build
         spool_dir = str(cache.spool_dir) if cache is not None else None
         n = jobs if len(parse) >= PARALLEL_MIN else 1
         size = max(8, min(CHUNK * 4, len(parse) // (n * 8) or 1))
-        for got in _map(_parse_chunk, list(_chunks(parse, size)), n, tax, records, spool_dir):
+        chunks = list(_chunks(parse, size))
+        mapped = early.map(_parse_chunk, chunks, tax, records, spool_dir) if early is not None and n > 1 \
+            else _map(_parse_chunk, chunks, n, tax, records, spool_dir)
+        for got in mapped:
             for s in got:
                 index.slims[s.digest] = s
             bar.advance(len(got))
@@ -598,6 +733,7 @@ def build_site(cfg: SiteConfig, *, strict: bool = False, jobs: int | None = None
         signal.signal(signal.SIGTERM, _raise_interrupt)
     # A clean build (incremental=False) still fills the cache; it only ignores what is there.
     cache = BuildCache(cfg.cache_dir, cfg.content_dir, cfg.out_dir) if letters is None else None
+    early: EarlyPool | None = None
     try:
         tmp.mkdir()
         stages = report.stages
@@ -623,6 +759,7 @@ def build_site(cfg: SiteConfig, *, strict: bool = False, jobs: int | None = None
                 index = session.index
             else:
                 index = cache.load_index(pkey) if cache is not None else LetterIndex(pkey)
+            known = {v[4] for v in index.files.values()} if index.token is not None else set()
             wanted = scan_letters(cfg, sources, index)
             if session is not None:
                 session.index = index
@@ -639,7 +776,11 @@ def build_site(cfg: SiteConfig, *, strict: bool = False, jobs: int | None = None
                         session.manifest, session.live = prior, live
                     return _unchanged(report, prior.summary, strict, stages, t, cpu0)
             stats: dict[str, int] = {}
-            slim_list = load_slims(cfg, wanted, cache, index, n, progress, stats, reuse=incremental)
+            if n > 1 and len(wanted) >= PARALLEL_MIN and (
+                    not incremental or sum(1 for w in wanted if w[2] not in known) >= PARALLEL_MIN):
+                early = EarlyPool(n)  # many letters to parse: a full build ahead
+                early.start()
+            slim_list = load_slims(cfg, wanted, cache, index, n, progress, stats, reuse=incremental, early=early)
             report.parsed = stats.get("parsed", 0)
             if cache is not None and index.dirty:
                 if session is None or time.monotonic() - session.saved_at > session.save_every:
@@ -687,7 +828,9 @@ def build_site(cfg: SiteConfig, *, strict: bool = False, jobs: int | None = None
             reuse = lambda path, origin="": writer.link(cfg.out_dir, path, origin)  # noqa: E731
         report.pages = _render(cfg, archive, sources, slims, memory, pkey, writer, n, progress, stages,
                                cache, old, new, report, index.files if index is not None else None, reuse,
-                               session)
+                               session, early)
+        if early is not None:
+            early.close()
         t = time.perf_counter()
         html_paths = [p for p in writer.written if p.endswith(".html")]
         everything = digest_strings(f"{l.id}\t{slims[l.id].digest}" for l in archive.letters)
@@ -735,9 +878,15 @@ def build_site(cfg: SiteConfig, *, strict: bool = False, jobs: int | None = None
             if session.last_plan is not None and index is not None:
                 session.live = _live_state(cfg, sources, archive, tax_titles, slims, index, report, session,
                                            new, _search_enabled(search))
-    except OSError as err:
-        raise BuildError(f"{getattr(err, 'filename', None) or cfg.out_dir}: {err.strerror or err}") from None
+    except BaseException as err:
+        if early is not None:
+            early.kill()
+        if isinstance(err, OSError):
+            raise BuildError(f"{getattr(err, 'filename', None) or cfg.out_dir}: {err.strerror or err}") from None
+        raise
     finally:
+        if early is not None:
+            early.close()
         _STATE.clear()
         shutil.rmtree(tmp, ignore_errors=True)
         if previous is not None:
@@ -750,7 +899,7 @@ def _render(cfg: SiteConfig, archive: Archive, sources: Sources, slims: dict[str
             memory: dict[str, Letter] | None, pkey: str, writer: SiteWriter, jobs: int, progress: bool,
             stages: dict[str, float], cache: BuildCache | None, old: Manifest, new: Manifest,
             report: BuildReport, index_files: dict[str, Any] | None, reuse: Callable[[str, str], bool],
-            session: Session | None = None) -> int:
+            session: Session | None = None, early: EarlyPool | None = None) -> int:
     """Plan every page; link the unchanged ones from the previous output, render the rest."""
     t = time.perf_counter()
     env = make_env(cfg)
@@ -814,13 +963,19 @@ def _render(cfg: SiteConfig, archive: Archive, sources: Sources, slims: dict[str
                   taxonomy=str(cfg.taxonomy_file) if cfg.taxonomy_file else None,
                   notes=notes, pages={p.slug: p for p in pages}, root=writer.root,
                   letters_by_id={l.id: l for l in archive.letters})
-    cases = [x for x in todo if x.kind == "case"]
+    cases = [case_job(x, slims) for x in todo if x.kind == "case"]
     rest = [x for x in todo if x.kind != "case"]
     bar = Progress("pages", len(todo), progress)
-    # Group pages first (the largest tasks), then cases in chunks, so both workers stay busy.
-    chunks = [[x] for x in rest] + [list(c) for c in _chunks(cases, CHUNK)]
     n = jobs if len(cases) + 20 * len(rest) >= PARALLEL_MIN else 1
-    for got in _map(_render_chunk, chunks, n):
+    case_chunks = [list(c) for c in _chunks(cases, CHUNK)]
+    if early is not None and n > 1 and memory is None and case_chunks:
+        ctx = (os.urandom(8).hex(), cfg, list(sources.pages), writer.root,
+               str(cache.records.root) if cache is not None else None, _STATE["taxonomy"], titles)
+        done: Iterator[int] = _render_with_early(early, rest, case_chunks, ctx)
+    else:
+        # Group pages (the largest tasks) in one worker, case pages in chunks in every worker.
+        done = _map_split(_render_chunk, [[x] for x in rest], case_chunks, n)
+    for got in done:
         writer.bytes_written += got
         bar.advance(1)
     bar.close()
