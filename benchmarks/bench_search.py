@@ -143,6 +143,7 @@ def measure(page: Any, url: str, setup_js: str, query_js: str, args: dict[str, A
     spans = [(r.timing["startTime"] + max(0, r.timing["requestStart"]), r.timing["startTime"] + r.timing["responseEnd"]) for r in q]
     res2 = page.evaluate(query_js, args)
     return {"hits": res["results"], "ms": round(res["total_ms"], 1), "warm_ms": round(res2["total_ms"], 1), "wall_ms": round(wall, 1),
+            "phases": res.get("phases"), "warm_phases": res2.get("phases"),
             "bytes": sum(_size(r) for r in q), "requests": len(q), "rounds_by_timing": rounds(spans),
             "rounds": res.get("rounds"), "startup_bytes": start_bytes, "startup_search_bytes": own}
 
@@ -248,11 +249,19 @@ def main() -> int:
     ap.add_argument("--queries-only", action="store_true", help="reuse WORK_DIR/site from an earlier run; only run the queries")
     ap.add_argument("--skip-whoosh", action="store_true", help="time only the static index (Whoosh takes ~11 ms CPU per letter)")
     ap.add_argument("--letters", type=Path, help="pickle of parsed letters (written on the first run, reused after)")
+    ap.add_argument("--client", type=Path, help="with --queries-only: another search.js to test (A/B, e.g. from git show REV:static/search.js)")
     a = ap.parse_args()
     site = a.work / "site"
     out: dict[str, Any] = {}
     if not a.queries_only:
         out = build_all(a, site)
+    else:  # the client under test is the current one (the index is reused)
+        from sitegen.search.client import write_client
+
+        render_search(site)
+        write_client(site, *([a.client] if a.client else []))
+    out["load_avg"] = [round(x, 2) for x in os.getloadavg()]
+    cpu0 = resource.getrusage(resource.RUSAGE_CHILDREN)
 
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
@@ -284,12 +293,18 @@ def main() -> int:
                             vals = sorted(r[key] for r in runs)
                             row[key] = vals[len(vals) // 2]
                             row[key + "_range"] = [vals[0], vals[-1]]
+                        for key in ("phases", "warm_phases"):  # sitegen's in-page marks: median per phase
+                            if runs[0].get(key):
+                                row[key] = {k: sorted(r[key].get(k, 0) for r in runs)[len(runs) // 2] for k in runs[0][key]}
                         rows[label + (" + all facets" if facets else "")] = row
                 out.setdefault(name, {})["queries"] = rows
             b.close()
     finally:
         srv.terminate()
         srv.wait(5)
+    cpu1 = resource.getrusage(resource.RUSAGE_CHILDREN)  # the http server and the browser (once they ended)
+    out["queries_cpu_s_children"] = round(cpu1.ru_utime + cpu1.ru_stime - cpu0.ru_utime - cpu0.ru_stime, 1)
+    out["load_avg_after"] = [round(x, 2) for x in os.getloadavg()]
     print(json.dumps(out, indent=1))
     return 0
 

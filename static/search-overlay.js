@@ -17,10 +17,12 @@ sgsReg("overlay", function (api) {
     need: function (stem, need) { if (ox().pk.indexOf(api.shardKey(stem)) >= 0) need.add("o/p/" + overKey(stem)); },
     /* main postings (or null) + the overlay's rows; n counts the live letters (idf) */
     merged: function (main, kind, key, stem) {
-      var x = ox(), ds = main ? main.docs.slice() : [], imp = new Map(main ? main.imp : []), live = 0;
-      rows(kind, key, stem).forEach(function (r) { ds.push(r[0]); imp.set(r[0], r[1]); });
-      for (var i = 0; i < ds.length; i++) if (!(ds[i] in x.del)) live++;
-      return { docs: ds, imp: imp, floor: main ? main.floor : 0, n: live, forms: main ? main.forms : [] };
+      var x = ox(), r = rows(kind, key, stem), m = main ? main.docs.length : 0, live = 0, i;
+      var ds = new Int32Array(m + r.length), imp = new Uint8Array(m + r.length);
+      if (main) { ds.set(main.docs); imp.set(main.imp); }
+      for (i = 0; i < r.length; i++) { ds[m + i] = r[i][0]; imp[m + i] = r[i][1]; } // overlay docs number after the main ones
+      for (i = 0; i < ds.length; i++) if (!(ds[i] in x.del)) live++;
+      return { docs: ds, imp: imp, n: live, forms: main ? main.forms : [] };
     },
     docs: docs,
     /* retired doc numbers are no hits */

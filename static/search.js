@@ -8,6 +8,9 @@
   var cache = {}, waiting = {};
   /* request rounds: each phase of a query that had to fetch something (benchRun reports it) */
   var phase = 0, fetchedIn = new Set();
+  /* benchRun's phase marks: ms since the query started (null outside benchRun) */
+  var T = null;
+  function mark(k) { if (T) T[k] = Math.round((performance.now() - T.t0) * 10) / 10; }
   var TOKEN = /[\p{L}\p{N}_*]+(?:\.?[\p{L}\p{N}_*]+)*/gu;
 
   window.sgsReg = function (name, data) {
@@ -40,27 +43,36 @@
     for (var i = 0; i < bin.length; i++) out[i] = bin.charCodeAt(i);
     return out;
   }
+  /* a doc set -> ascending doc numbers (Int32Array) */
   function docset(enc) {
     if (enc[0] === "c") { // complement within 0..n-1
-      var dot = enc.indexOf("."), n = +enc.slice(1, dot), not = docset("v" + enc.slice(dot + 1)), all = [], k = 0;
-      for (var x = 0; x < n; x++) { if (k < not.length && not[k] === x) k++; else all.push(x); }
-      return all;
+      var dot = enc.indexOf("."), n = +enc.slice(1, dot), not = docset("v" + enc.slice(dot + 1)), all = new Int32Array(n - not.length), k = 0, m = 0;
+      for (var x = 0; x < n; x++) { if (k < not.length && not[k] === x) k++; else all[m++] = x; }
+      return all.subarray(0, m);
     }
-    var bytes = b64(enc.slice(1)), out = [];
+    var bytes = b64(enc.slice(1)), out, o = 0;
     if (enc[0] === "b") {
+      out = new Int32Array(bytes.length * 8);
       for (var i = 0; i < bytes.length; i++) {
         var v = bytes[i];
-        while (v) { var low = v & -v; out.push(i * 8 + (31 - Math.clz32(low))); v ^= low; }
+        while (v) { var low = v & -v; out[o++] = i * 8 + (31 - Math.clz32(low)); v ^= low; }
       }
     } else {
+      out = new Int32Array(bytes.length);
       var d = -1, val = 0, shift = 0;
       for (var j = 0; j < bytes.length; j++) {
         val |= (bytes[j] & 127) << shift;
         if (bytes[j] & 128) { shift += 7; continue; }
-        d += val + 1; out.push(d); val = 0; shift = 0;
+        d += val + 1; out[o++] = d; val = 0; shift = 0;
       }
     }
-    return out;
+    return out.subarray(0, o);
+  }
+  function cat(a, b) { // two ascending doc lists, b's docs after a's
+    if (!b.length) return a;
+    var r = new Int32Array(a.length + b.length);
+    r.set(a); r.set(b, a.length);
+    return r;
   }
   function varints(enc) {
     var bytes = b64(enc), out = [], val = 0, shift = 0;
@@ -72,13 +84,17 @@
     return out;
   }
   var decoded = new WeakMap();
-  function postings(e) { // -> {docs, score(doc)}
+  /* -> {docs, imp}: imp[i] is docs[i]'s impact (typed arrays, decoded once) */
+  function postings(e) {
     var got = decoded.get(e);
     if (got) return got;
-    var docs = docset(e.d), imp = b64(e.i), map = new Map();
-    var top = e.t ? docset(e.t) : docs;
-    for (var i = 0; i < top.length; i++) map.set(top[i], imp[i]);
-    got = { docs: docs, imp: map, floor: e.f || 0, n: e.n, forms: e.x || [] };
+    var docs = docset(e.d), imp = b64(e.i);
+    if (e.t) { // only the best impacts are listed (docs e.t): the others score at the floor e.f
+      var top = docset(e.t), all = new Uint8Array(docs.length).fill(e.f), j = 0;
+      for (var i = 0; i < top.length; i++) { while (docs[j] !== top[i]) j++; all[j] = imp[i]; }
+      imp = all;
+    }
+    got = { docs: docs, imp: imp, n: e.n, forms: e.x || [] };
     decoded.set(e, got);
     return got;
   }
@@ -197,14 +213,11 @@
     return h >>> 0;
   }
   function idf(df) { return Math.log(1 + (meta.live - df + 0.5) / (df + 0.5)); }
-  function weight(p, doc, df) {
-    if (p.w === undefined || p.wdf !== df) { p.w = idf(df) * (meta.k1 + 1) / 255; p.wdf = df; }
-    var i = p.imp.get(doc);
-    return p.w * (i === undefined ? p.floor : i);
-  }
+  function weight(df) { return idf(df) * (meta.k1 + 1) / 255; }
 
   /* ------------------------------------------------------------ search */
-  function run(q, filters, typing, wantFacets) {
+  /* upto: the fragments of the first upto results are fetched as soon as they are known */
+  function run(q, filters, typing, wantFacets, upto) {
     return ready().then(function () {
       var clauses = parse(q, typing);
       var fnames = Object.keys(filters || {}).filter(function (f) { return filters[f] && meta.facets.indexOf(f) >= 0; });
@@ -232,6 +245,7 @@
       }));
       return Promise.all([res, Promise.all(facetLoads)]).then(function () {
         // round 2: postings (stems and stem pairs)
+        mark("dict");
         phase = 2;
         var need = new Set(), useFc = false;
         if (single) {
@@ -246,9 +260,17 @@
           });
         });
         return Promise.all(Array.from(need, load)).then(function () {
+          mark("post");
           var facetFiles = {};
           meta.facets.forEach(function (f) { facetFiles[f] = cache["v/" + f]; });
-          return evaluate(clauses, fnames, filters, facetFiles, wantFacets, useFc);
+          var r = evaluate(clauses, fnames, filters, facetFiles);
+          // round 3 starts now, before the facet counts are made
+          phase = 3;
+          r.top(upto || PAGE).forEach(fragment);
+          mark("top");
+          if (wantFacets) r.facets = useFc ? precounted(clauses[0].alts[0]) : counts(r, fnames, filters, facetFiles);
+          mark("facets");
+          return r;
         });
       });
     });
@@ -258,8 +280,8 @@
      search/overlay.js, loaded with o/x only when meta.o is set (start-up stays small) */
   var OV = null;
   /* facet counts of one frequent stem's letters, from its postings entry (order: v/labels) */
-  function precounted(entry, stem) {
-    var labels = cache["v/labels"], counts = varints(entry.fc), k = 0, out = {};
+  function precounted(a0) {
+    var entry = cache["p/" + a0.shard][a0.stem], stem = a0.stem, labels = cache["v/labels"], counts = varints(entry.fc), k = 0, out = {};
     meta.facets.forEach(function (f) {
       var rows = labels[f].map(function (r) { return [r[0], r[1], r[2], k < counts.length ? counts[k++] : 0]; });
       if (OV) OV.fc(rows, f, entry, stem, labels);
@@ -271,11 +293,15 @@
     return out;
   }
 
-  function evaluate(clauses, fnames, filters, facetFiles, wantFacets, useFc) {
+  function evaluate(clauses, fnames, filters, facetFiles) {
     var n = meta.n, hits = new Uint16Array(n), score = new Float64Array(n), need = 0, forms = new Set();
-    function add(docs, scoreOf) {
-      need++;
-      for (var i = 0; i < docs.length; i++) if (hits[docs[i]] === need - 1) { hits[docs[i]] = need; if (scoreOf) score[docs[i]] += scoreOf(docs[i]); }
+    /* AND: docs[i] stays a hit when it was one of every earlier clause; its score grows by w * imp[i] */
+    function add(docs, imp, w) {
+      var was = need++;
+      for (var i = 0; i < docs.length; i++) {
+        var d = docs[i];
+        if (hits[d] === was) { hits[d] = need; if (imp) score[d] += w * imp[i]; }
+      }
     }
     clauses.forEach(function (c) {
       if (c.alts) {
@@ -285,11 +311,18 @@
           return p && p.docs.length ? { p: p, df: OV ? p.n : a.df } : null;
         }).filter(Boolean);
         ps.forEach(function (x) { x.p.forms.forEach(function (f) { forms.add(f); }); });
-        if (ps.length === 1) { add(ps[0].p.docs, function (d) { return weight(ps[0].p, d, ps[0].df); }); return; }
-        var union = new Map();
-        ps.forEach(function (x) { x.p.docs.forEach(function (d) { var w = weight(x.p, d, x.df); if (!(union.get(d) >= w)) union.set(d, w); }); });
-        var ud = Array.from(union.keys());
-        add(ud, function (d) { return union.get(d); });
+        if (ps.length === 1) { add(ps[0].p.docs, ps[0].p.imp, weight(ps[0].df)); return; }
+        // several stems (a prefix): a letter scores its best stem
+        var best = new Float64Array(n), ud = [];
+        ps.forEach(function (x) {
+          var w = weight(x.df), ds = x.p.docs, imp = x.p.imp;
+          for (var i = 0; i < ds.length; i++) {
+            var d = ds[i], v = w * imp[i];
+            if (!best[d]) ud.push(d);
+            if (v > best[d]) best[d] = v;
+          }
+        });
+        add(ud, ud.map(function (d) { return best[d]; }), 1);
       } else {
         // a phrase: letters holding every adjacent pair of its terms (Whoosh drops stop words
         // and renumbers positions, so pairs are of indexed terms), ranked by the pairs' impacts
@@ -302,83 +335,91 @@
           var p = be ? postings(be) : null;
           if (OV) p = OV.merged(p, "b", key, c.parts[i - 1].stem);
           if (!p || !p.docs.length) { add([], null); return; }
-          add(p.docs, function (d) { return weight(p, d, p.n); });
+          add(p.docs, p.imp, weight(p.n));
         });
       }
     });
     fnames.forEach(function (f) {
       var row = (facetFiles[f] || []).find(function (r) { return r[0] === filters[f]; });
-      add((row ? docset(row[2]) : []).concat(OV ? OV.docs(f, filters[f]) : []), null);
+      add(cat(row ? rowDocs(row) : [], OV ? OV.docs(f, filters[f]) : []), null);
     });
     if (!need) return { total: 0, top: function () { return []; }, forms: forms, facets: null, empty: true };
     if (OV) OV.retire(hits);
-    var docs = [];
-    for (var d = 0; d < n; d++) if (hits[d] === need) docs.push(d);
-    var byScore = function (a, b) { return score[b] - score[a] || a - b; };
-    var sorted = null;
-    /* the first k docs by (score desc, doc): sorting 100,000 hits for one page is wasted time,
-       so only the docs scoring at least the k-th best score are sorted */
+    var docs = new Int32Array(n), total = 0;
+    for (var d = 0; d < n; d++) if (hits[d] === need) docs[total++] = d;
+    var memo = [];
+    /* the first k docs by (score desc, doc asc): one pass keeping the k best in order (docs
+       come in ascending order, so a doc only displaces a strictly lower score); no sort */
     var top = function (k) {
-      if (sorted) return sorted.slice(0, k);
-      if (docs.length <= 4 * k + 1000) { sorted = docs.slice().sort(byScore); return sorted.slice(0, k); }
-      // one scan keeping the k best scores (few replacements in practice), then a small sort
-      var best = new Float64Array(k).fill(-Infinity), low = 0, i, j;
-      for (i = 0; i < docs.length; i++) {
-        var sv = score[docs[i]];
-        if (sv > best[low]) {
-          best[low] = sv;
-          for (low = 0, j = 1; j < k; j++) if (best[j] < best[low]) low = j;
+      if (memo.length < Math.min(k, total)) {
+        var bd = new Int32Array(k), bs = new Float64Array(k), m = 0;
+        for (var i = 0; i < total; i++) {
+          var dd = docs[i], s = score[dd];
+          if (m === k && s <= bs[k - 1]) continue;
+          var j = m < k ? m++ : k - 1;
+          while (j > 0 && bs[j - 1] < s) { bs[j] = bs[j - 1]; bd[j] = bd[j - 1]; j--; }
+          bs[j] = s; bd[j] = dd;
         }
+        memo = Array.from(bd.subarray(0, m));
       }
-      var floor = best[low];
-      return docs.filter(function (d) { return score[d] >= floor; }).sort(byScore).slice(0, k);
+      return memo.slice(0, k);
     };
-    var counts = null;
-    if (wantFacets && useFc) {
-      var a0 = clauses[0].alts[0];
-      counts = precounted(cache["p/" + a0.shard][a0.stem], a0.stem);
-    } else if (wantFacets) {
-      counts = {};
-      meta.facets.forEach(function (f) {
-        var rowsF = (facetFiles[f] || []).map(function (r) {
-          var ds = docset(r[2]), k = 0;
-          if (OV) ds = ds.concat(OV.docs(f, r[0]));
-          for (var i = 0; i < ds.length; i++) if (hits[ds[i]] === need) k++;
-          return [r[0], r[1], k];
-        });
-        if (OV) OV.newValues(rowsF, f, hits, need);
-        counts[f] = rowsF.filter(function (r) { return r[2] > 0 || filters[f] === r[0]; });
+    return { total: total, top: top, forms: forms, facets: null, hits: hits, need: need };
+  }
+  /* a facet value's doc set, decoded once */
+  var rowSets = new WeakMap();
+  function rowDocs(row) {
+    var ds = rowSets.get(row);
+    if (!ds) rowSets.set(row, ds = docset(row[2]));
+    return ds;
+  }
+  /* every facet value's count among the hits */
+  function counts(res, fnames, filters, facetFiles) {
+    var out = {}, hits = res.hits, need = res.need;
+    if (!hits) return null;
+    meta.facets.forEach(function (f) {
+      var rowsF = (facetFiles[f] || []).map(function (r) {
+        var ds = rowDocs(r), k = 0, i;
+        for (i = 0; i < ds.length; i++) if (hits[ds[i]] === need) k++;
+        if (OV) OV.docs(f, r[0]).forEach(function (d) { if (hits[d] === need) k++; });
+        return [r[0], r[1], k];
       });
-    }
-    return { total: docs.length, top: top, forms: forms, facets: counts, score: score };
+      if (OV) OV.newValues(rowsF, f, hits, need);
+      out[f] = rowsF.filter(function (r) { return r[2] > 0 || filters[f] === r[0]; });
+    });
+    return out;
   }
 
   /* ------------------------------------------------------------ display data */
-  function fragment(doc) {
-    return load("f/" + Math.floor(doc / meta.fd) + "/" + doc).then(function (fr) {
+  var frags = {};
+  function fragment(doc) { // one letter's display data with its text, fetched once
+    return frags[doc] || (frags[doc] = load("f/" + Math.floor(doc / meta.fd) + "/" + doc).then(function (fr) {
       if (!fr) return null;
-      if (fr.text !== undefined) return fr;
       var blob = new Blob([b64(fr.z)]);
       return new Response(blob.stream().pipeThrough(new DecompressionStream("gzip"))).text().then(function (t) { fr.text = t; return fr; });
-    });
+    }));
   }
   function esc(s) { return s.replace(/[&<>"']/g, function (c) { return "&#" + c.charCodeAt(0) + ";"; }); }
-  function snippet(text, forms, width) {
+  function snippet(fr, forms, width) {
     width = width || 30;
-    var toks = [], m, re = /[\p{L}\p{N}_*]+(?:\.?[\p{L}\p{N}_*]+)*/gu;
-    while ((m = re.exec(text))) toks.push([m.index, m.index + m[0].length, forms.has(m[0].toLowerCase())]);
+    var text = fr.text, toks = fr.toks, m, re = /[\p{L}\p{N}_*]+(?:\.?[\p{L}\p{N}_*]+)*/gu;
+    if (!toks) { // the letter's words, found once: [start, end, lowercase]
+      toks = fr.toks = [];
+      while ((m = re.exec(text))) toks.push([m.index, m.index + m[0].length, m[0].toLowerCase()]);
+    }
     if (!toks.length) return "";
+    var hit = toks.map(function (t) { return forms.has(t[2]); });
     var best = 0, bestAt = 0, run = 0;
     for (var i = 0; i < toks.length; i++) {
-      run += toks[i][2] ? 1 : 0;
-      if (i >= width) run -= toks[i - width][2] ? 1 : 0;
+      run += hit[i] ? 1 : 0;
+      if (i >= width) run -= hit[i - width] ? 1 : 0;
       if (run > best) { best = run; bestAt = Math.max(0, i - width + 1); }
     }
     var from = bestAt, to = Math.min(toks.length, from + width), out = from ? "… " : "", pos = toks[from][0];
     for (var j = from; j < to; j++) {
       out += esc(text.slice(pos, toks[j][0]).replace(/\s+/g, " "));
       var w = text.slice(toks[j][0], toks[j][1]);
-      out += toks[j][2] ? "<mark>" + esc(w) + "</mark>" : esc(w);
+      out += hit[j] ? "<mark>" + esc(w) + "</mark>" : esc(w);
       pos = toks[j][1];
     }
     return out + (to < toks.length ? " …" : "");
@@ -387,21 +428,25 @@
     var page = res.top(start + count).slice(start);
     phase = 3;
     return Promise.all(page.map(fragment)).then(function (frs) {
-      return frs.map(function (fr, i) {
+      mark("frag");
+      var rows = frs.map(function (fr, i) {
         if (!fr) return null;
-        return { doc: page[i], url: fr.u, title: fr.t, items: fr.it, snippet: snippet(fr.text, res.forms) };
+        return { doc: page[i], url: fr.u, title: fr.t, items: fr.it, snippet: snippet(fr, res.forms) };
       }).filter(Boolean);
+      mark("snip");
+      return rows;
     });
   }
 
   /* ------------------------------------------------------------ benchmark hook */
   window.benchRun = function (o) {
-    var t0 = performance.now();
+    var t0 = performance.now(), marks = T = { t0: t0 };
     fetchedIn = new Set();
-    return run(o.term || "", o.filters || {}, false, !!o.facets).then(function (res) {
+    return run(o.term || "", o.filters || {}, false, !!o.facets, o.n || PAGE).then(function (res) {
       return display(res, 0, o.n || PAGE).then(function (rows) {
+        T = null; delete marks.t0;
         return { results: res.total, total_ms: performance.now() - t0, urls: rows.map(function (r) { return r.url; }),
-                 excerpt0: rows.length ? rows[0].snippet : "", filters: res.facets, rounds: fetchedIn.size };
+                 excerpt0: rows.length ? rows[0].snippet : "", filters: res.facets, rounds: fetchedIn.size, phases: marks };
       });
     });
   };
@@ -450,7 +495,7 @@
       return Promise.resolve();
     }
     status.textContent = "Searching…";
-    return run(s.q, s.f, typing, true).then(function (res) {
+    return run(s.q, s.f, typing, true, s.page * PAGE).then(function (res) {
       if (my !== seq) return;
       var pages = Math.max(1, Math.ceil(res.total / PAGE));
       if (s.page > pages) s.page = pages;

@@ -177,8 +177,14 @@ def test_update_agrees_with_whoosh(tmp_path: Path, monkeypatch: pytest.MonkeyPat
 def test_client_compaction_keeps_code_lines(tmp_path: Path) -> None:
     from sitegen.search.client import SOURCE, compact, write_client
 
-    src = '/* head\n   more */\nvar a = 1; // keep: not a whole-line comment\n\n  // gone\n  /* gone */ var b = "/*x*/";\nreturn a\n'
-    assert compact(src) == 'var a = 1; // keep: not a whole-line comment\nvar b = "/*x*/";\nreturn a\n'
+    src = '/* head\n   more */\nvar a = 1; // a trailing comment\n\n  // gone\n  /* gone */ var b = "/*x*/";\nreturn a\n'
+    assert compact(src) == 'var a=1;var b="/*x*/";return a\n'
+    # string and regex literals keep their spaces; division is tightened; a line is joined to
+    # the previous one only after "{ ; , ( [" (no semicolon insertion there)
+    src = 'var r = / a+/g, s = "x // y", t = \'it\\\'s / \';\nvar q = n / 2 // half\nf(a, /[/ ]/.test(s) ? 1 : 0)\nif (x) {\n  y = z ^ 1\n}\n'
+    assert compact(src) == 'var r=/ a+/g,s="x // y",t=\'it\\\'s / \';var q=n/2\nf(a,/[/ ]/.test(s)?1:0)\nif(x){y=z^1\n}\n'
+    # what the lexer cannot split stays as it is, and nothing is glued to it
+    assert compact("var t = `a ${b} c`;\nx = 1;\n") == "var t = `a ${b} c`;\nx=1;\n"
     size = write_client(tmp_path)
     text = (tmp_path / "search" / "client.js").read_text(encoding="utf-8")
     assert size == len(text.encode()) and size < SOURCE.stat().st_size

@@ -2,9 +2,10 @@
 
 Written to ``site/search/client.js`` next to the index it reads, so the search page's start-up
 stays small (``docs/search.md``).  The compaction is line-based and safe for the client's own
-source: it drops blank lines, whole-line ``//`` comments and block comments that start a line,
-strips indentation, and drops spaces around punctuation on lines without strings, regexes or
-slashes; no line is joined to another, so automatic semicolon insertion is unchanged.
+source: it drops blank lines, ``//`` comments and block comments, strips indentation, and drops
+spaces around punctuation outside string and regex literals (a small per-line lexer; lines it
+cannot split, e.g. with template strings, stay as they are); no line is joined to another, so
+automatic semicolon insertion is unchanged.
 """
 
 from __future__ import annotations
@@ -21,48 +22,117 @@ OVERLAY_NAME = "overlay.js"
 
 def compact(source: str) -> str:
     out: list[str] = []
+    glue = False  # may the next line follow the last one without a line break?
     in_block = False
     for raw in source.splitlines():
         line = raw.strip()
         if in_block:
-            if "*/" in line:
-                in_block = False
-                rest = line.split("*/", 1)[1].strip()
-                if rest:
-                    out.append(rest)
-            continue
-        if not line or line.startswith("//"):
-            continue
-        if line.startswith("/*"):
             if "*/" not in line:
-                in_block = True
                 continue
-            rest = line.split("*/", 1)[1].strip()
-            if rest:
-                out.append(rest)
+            in_block = False
+            line = line.split("*/", 1)[1].strip()
+        if line.startswith("/*") and "*/" not in line:
+            in_block = True
             continue
-        out.append(_tighten(line))
+        text, lexed = _tighten(line)
+        if not text or text.startswith("//"):
+            continue
+        if glue and out:
+            out[-1] += text
+        else:
+            out.append(text)
+        # after "{ ; , ( [" a line break never ends a statement (no semicolon insertion), so
+        # the next line can follow at once; only after a line the lexer understood
+        glue = lexed and text[-1] in "{;,(["
     return "\n".join(out) + "\n"
 
 
-_PUNCT = re.compile(r"\s*([=+\-*<>!&|?:,;{}()\[\]%])\s*")
+_PUNCT = re.compile(r"\s*([=+\-*/<>!&|?:,;{}()\[\]%^])\s*")
+
+#: a "/" after one of these (or at the start of a line, or after ``return``/``typeof``) starts a
+#: regex literal; after anything else it divides
+_REGEX_AFTER = set("(,=:[!&|?{};+-*%<>~^")
 
 
-_STRING = re.compile(r"""("(?:[^"\\]|\\.)*"|'(?:[^'\\]|\\.)*')""")
-
-
-def _tighten(line: str) -> str:
-    """Drop spaces around punctuation outside string literals, on a line holding no regex,
-    comment or division (no slash outside strings) and no template string (backtick);
-    "- -"/"+ +" stay apart."""
+def _lex(line: str) -> list[tuple[bool, str]] | None:
+    """Split a line into (is_code, text) runs: string and regex literals are not code; ``//``
+    comments and ``/* */`` comments closed on the line are dropped.  None when the line is
+    beyond this small lexer (a template string, a block comment left open, an unclosed literal)."""
     if "`" in line:
-        return line
-    parts = _STRING.split(line)
-    if any(p.count('"') % 2 or p.count("'") % 2 or "/" in p for p in parts[::2]):  # a regex, division or odd quote
-        return line
-    if any(re.search(r"[-+]\s+[-+]", p) for p in parts[::2]):
-        return line
-    return "".join(_PUNCT.sub(r"\1", p) if i % 2 == 0 else p for i, p in enumerate(parts))
+        return None
+    runs: list[tuple[bool, str]] = []
+    code: list[str] = []
+    i, n = 0, len(line)
+
+    def flush() -> None:
+        if code:
+            runs.append((True, "".join(code)))
+            code.clear()
+
+    def before() -> str:
+        text = ("".join(t for _, t in runs) + "".join(code)).rstrip()
+        return text
+
+    while i < n:
+        ch = line[i]
+        if ch in "\"'":
+            j = i + 1
+            while j < n and line[j] != ch:
+                j += 2 if line[j] == "\\" else 1
+            if j >= n:
+                return None
+            flush()
+            runs.append((False, line[i:j + 1]))
+            i = j + 1
+        elif ch == "/" and line.startswith("//", i):
+            break
+        elif ch == "/" and line.startswith("/*", i):
+            j = line.find("*/", i + 2)
+            if j < 0:
+                return None
+            code.append(" ")
+            i = j + 2
+        elif ch == "/":
+            prev = before()
+            if not prev or prev[-1] in _REGEX_AFTER or re.search(r"\b(return|typeof)$", prev):
+                j, in_class = i + 1, False
+                while j < n and (in_class or line[j] != "/"):
+                    if line[j] == "\\":
+                        j += 1
+                    elif line[j] == "[":
+                        in_class = True
+                    elif line[j] == "]":
+                        in_class = False
+                    j += 1
+                if j >= n:
+                    return None
+                j += 1
+                while j < n and line[j].isalpha():
+                    j += 1
+                flush()
+                runs.append((False, line[i:j]))
+                i = j
+            else:
+                code.append(ch)
+                i += 1
+        else:
+            code.append(ch)
+            i += 1
+    flush()
+    return runs
+
+
+def _tighten(line: str) -> tuple[str, bool]:
+    """Drop comments and the spaces around punctuation in code (not in string or regex
+    literals); "- -"/"+ +" stay apart.  A line the lexer cannot split stays as it is
+    (returned with False)."""
+    runs = _lex(line)
+    if runs is None:
+        return line, False
+    code = "".join(t for is_code, t in runs if is_code)
+    if re.search(r"[-+]\s+[-+]", code):
+        return line, False
+    return "".join(_PUNCT.sub(r"\1", t) if is_code else t for is_code, t in runs).strip(), True
 
 
 def write_client(site_dir: Path, source: Path = SOURCE) -> int:
