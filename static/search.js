@@ -133,12 +133,16 @@
       return out;
     });
   }
-  /* a dictionary shard merged with its overlay twin (o/d, letters changed since the build: see
-     docs/search.md): {w: form -> stem, s: stem -> [df, postings shard]} */
+  /* the overlay's word forms starting with form's first character (o/d, letters changed since
+     the build: see docs/search.md); meta.od lists the characters that have one */
+  function odName(form) {
+    var c = Array.from(form)[0];
+    return meta.o && c && (meta.od || "").indexOf(c) >= 0 ? "o/d/" + fileKey(c) : null;
+  }
+  function odict(form, tag) { var o = odName(form); return o ? load(o, tag) : Promise.resolve(null); }
+  /* a dictionary shard merged with the overlay's forms: {w: form -> stem, s: stem -> [df, postings shard]} */
   function dshard(key, tag) {
-    var parts = [load("d/" + fileKey(key), tag)];
-    if (meta.o) parts.push(load("o/d/" + fileKey(key), tag));
-    return Promise.all(parts).then(function (r) {
+    return Promise.all([load("d/" + fileKey(key), tag), odict(key, tag)]).then(function (r) {
       if (!r[1]) return r[0];
       var w = Object.assign({}, r[1].w, r[0] ? r[0].w : {});
       return { w: w, s: r[0] ? r[0].s : {} };
@@ -184,11 +188,12 @@
   function resolve(word, prefix) {
     if (prefix) {
       // after a key list was read, the shards are one more round ("1b")
-      return shardsForPrefix(word).then(function (ks) { return Promise.all(ks.map(function (k) { return dshard(k, "1b"); })); }).then(function (shards) {
+      var ov = odict(word); // new words' keys are in no key list: their forms are here
+      return shardsForPrefix(word).then(function (ks) { return Promise.all(ks.map(function (k) { return load("d/" + fileKey(k), "1b"); }).concat([ov])); }).then(function (shards) {
         var found = new Map();
         shards.forEach(function (sh) {
           if (!sh) return;
-          for (var f in sh.w) if (f.startsWith(word)) { var st = sh.w[f]; found.set(st, sh.s[st] || [0]); }
+          for (var f in sh.w) if (f.startsWith(word)) { var st = sh.w[f]; if (!found.has(st)) found.set(st, (sh.s || {})[st] || [0]); } // the overlay's (no s) comes last
         });
         return Array.from(found, function (kv) { return { stem: kv[0], df: kv[1][0], shard: kv[1][1] }; });
       });
@@ -237,7 +242,7 @@
           // word forms of the phrase's stems in the loaded dictionary shards, for highlighting
           c.forms = [];
           c.phrase.forEach(function (w) {
-            [cache["d/" + fileKey(shardKey(w))], cache["o/d/" + fileKey(shardKey(w))]].forEach(function (sh) {
+            [cache["d/" + fileKey(shardKey(w))], cache[odName(w)]].forEach(function (sh) {
               if (sh) for (var f in sh.w) c.forms.push([f, sh.w[f]]);
             });
           });
@@ -395,34 +400,40 @@
   function fragment(doc) { // one letter's display data with its text, fetched once
     return frags[doc] || (frags[doc] = load("f/" + Math.floor(doc / meta.fd) + "/" + doc).then(function (fr) {
       if (!fr) return null;
-      var blob = new Blob([b64(fr.z)]);
-      return new Response(blob.stream().pipeThrough(new DecompressionStream("gzip"))).text().then(function (t) { fr.text = t; return fr; });
+      // a Response's body stream: about half the cost of a Blob's stream in Chromium
+      return new Response(new Response(b64(fr.z)).body.pipeThrough(new DecompressionStream("gzip"))).text().then(function (t) { fr.text = t; return fr; });
     }));
   }
   function esc(s) { return s.replace(/[&<>"']/g, function (c) { return "&#" + c.charCodeAt(0) + ";"; }); }
+  var WORD_ASCII = /[A-Za-z0-9_*]+(?:\.?[A-Za-z0-9_*]+)*/g;
+  /* a letter's words, found once: word i is text[at[2i]:at[2i+1]], lowercase low[i] */
+  function wordsOf(fr) {
+    if (fr.low) return fr;
+    // ASCII text (most letters): lowercased at once, an ASCII pattern (the same words, faster)
+    var text = fr.text, ascii = !/[^\x00-\x7f]/.test(text), s = ascii ? text.toLowerCase() : text, re = ascii ? WORD_ASCII : TOKEN, m;
+    fr.at = []; fr.low = [];
+    re.lastIndex = 0;
+    while ((m = re.exec(s))) { fr.at.push(m.index, m.index + m[0].length); fr.low.push(ascii ? m[0] : m[0].toLowerCase()); }
+    return fr;
+  }
   function snippet(fr, forms, width) {
     width = width || 30;
-    var text = fr.text, toks = fr.toks, m, re = /[\p{L}\p{N}_*]+(?:\.?[\p{L}\p{N}_*]+)*/gu;
-    if (!toks) { // the letter's words, found once: [start, end, lowercase]
-      toks = fr.toks = [];
-      while ((m = re.exec(text))) toks.push([m.index, m.index + m[0].length, m[0].toLowerCase()]);
-    }
-    if (!toks.length) return "";
-    var hit = toks.map(function (t) { return forms.has(t[2]); });
+    var text = wordsOf(fr).text, at = fr.at, n = fr.low.length, hit = fr.low.map(function (w) { return forms.has(w) ? 1 : 0; });
+    if (!n) return "";
     var best = 0, bestAt = 0, run = 0;
-    for (var i = 0; i < toks.length; i++) {
-      run += hit[i] ? 1 : 0;
-      if (i >= width) run -= hit[i - width] ? 1 : 0;
+    for (var i = 0; i < n; i++) {
+      run += hit[i];
+      if (i >= width) run -= hit[i - width];
       if (run > best) { best = run; bestAt = Math.max(0, i - width + 1); }
     }
-    var from = bestAt, to = Math.min(toks.length, from + width), out = from ? "… " : "", pos = toks[from][0];
+    var from = bestAt, to = Math.min(n, from + width), out = from ? "… " : "", pos = at[2 * from];
     for (var j = from; j < to; j++) {
-      out += esc(text.slice(pos, toks[j][0]).replace(/\s+/g, " "));
-      var w = text.slice(toks[j][0], toks[j][1]);
+      out += esc(text.slice(pos, at[2 * j]).replace(/\s+/g, " "));
+      var w = text.slice(at[2 * j], at[2 * j + 1]);
       out += hit[j] ? "<mark>" + esc(w) + "</mark>" : esc(w);
-      pos = toks[j][1];
+      pos = at[2 * j + 1];
     }
-    return out + (to < toks.length ? " …" : "");
+    return out + (to < n ? " …" : "");
   }
   function display(res, start, count) {
     var page = res.top(start + count).slice(start);

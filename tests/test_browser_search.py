@@ -207,6 +207,22 @@ def test_incremental_update(page: Any, tmp_path: Path) -> None:
     assert ids(bench(page, "tramadol")) == ["s3"]
 
 
+def _loaded(page: Any, site: Path) -> list[str]:
+    """URLs of the index files a fresh page of ``site`` loads for an overlay word's query."""
+    urls: list[str] = []
+    page.on("requestfinished", lambda r: urls.append(r.url))
+    page.goto((site / "search.html").as_uri())
+    page.wait_for_function("typeof window.benchRun === 'function'")
+    bench(page, "zygapophyseal")
+    bench(page, "happ*")
+    od = page.evaluate("window.sgsSearch.ready().then(m => m.od)")
+    other = [w for w in ("bone", "cervical", "elbow", "gabapentin", "kidney", "lumbar", "neck", "opioid", "shoulder", "wrist") if w[0] not in od]
+    assert other  # a word whose first character has no overlay forms: its o/d file is not asked for
+    bench(page, other[0])
+    bench(page, other[0][:2] + "*")
+    return urls
+
+
 def _facet_map(facets: dict[str, Any] | None) -> dict[str, dict[str, int]]:
     return {f: {r[0]: r[2] for r in rows} for f, rows in (facets or {}).items()}
 
@@ -242,6 +258,8 @@ def test_update_results_equal_a_clean_build(page: Any, tmp_path: Path, monkeypat
                ('"red flags"', {}), ("inj*", {}), ("radic*", {}), ("patient", {"decision": "upheld"}),
                ("injection", {"decision": "overturned"}), ("flags", {"year": "2012"})]
     got: dict[str, list[Any]] = {}
+    failed: list[str] = []  # the client asks only for overlay files that exist (meta.od, o/x's pk)
+    page.on("requestfailed", lambda r: failed.append(r.url))
     for name, site in sites.items():
         page.goto((site / "search.html").as_uri())
         page.wait_for_function("typeof window.benchRun === 'function'")
@@ -249,6 +267,8 @@ def test_update_results_equal_a_clean_build(page: Any, tmp_path: Path, monkeypat
                      for r in (bench(page, q, f, facets=True, n=20) for q, f in queries)]
     for (q, f), up, clean in zip(queries, got["updated"], got["clean"]):
         assert up == clean, (q, f)
+    assert any("/search/o/d/" in u for u in _loaded(page, sites["updated"])), "overlay dictionary files were read"
+    assert not [u for u in failed if "/search/o/" in u]
     assert got["clean"][0][1] == ["s1"] and got["clean"][3][1] == ["s3", "s9"]
 
 

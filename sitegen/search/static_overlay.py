@@ -7,14 +7,15 @@ writes only the letter's fragment and a few overlay files under ``site/search/o/
 - ``o/x.js``       doc numbers no longer live (``del``: number -> facet values, so precomputed
                    facet counts can be corrected), the overlay letters' facet values (``add``) and
                    labels of facet values the main index does not know.
-- ``o/d/<key>.js`` per dictionary shard key (the same keys as ``d/``): the overlay letters' word
-                   forms under that key -> stem (``w``).
+- ``o/d/<c>.js``   per first character: the overlay letters' word forms starting with it -> stem
+                   (``w``); ``meta.js``'s ``od`` lists these characters, so the client asks only
+                   for files that exist (no 404s) and finds new words' shards without key lists.
 - ``o/p/<key>.js`` per shard key *of the stem* (listed in ``o/x``'s ``pk``): the overlay postings
                    ``[[doc, impact], ...]`` of those stems (``p``) and of the stem pairs starting
                    with them (``b``).
 
-``meta.js`` gains ``"o": 1`` (the client then loads ``o/x`` and the ``o/d`` twin of every
-dictionary shard in round 1, and the ``o/p`` files of its stems with the postings in round 2) and the new doc count.  A changed letter gets a new
+``meta.js`` gains ``"o": 1`` and ``od`` (the client then loads ``o/x`` and the ``o/d`` file of
+each query word's first character in round 1, and the ``o/p`` files of its stems with the postings in round 2) and the new doc count.  A changed letter gets a new
 doc number (its old one is listed in ``del``); an added one the next free number.  When the
 overlay holds more than ``MAX_DOCS`` letters it is folded into the main index
 (:func:`sitegen.search.static_index.apply`) and removed; a full build also starts without one.
@@ -143,7 +144,7 @@ def _render(ov: Overlay, main: dict[str, Any], root: Path, out: si._Writer) -> N
     depth, avgdl = main["depth"], main["avgdl"] or 1.0
     scale = si.NORM_LEVELS / si.NORM_MAX / avgdl
     stems = si._Stems()
-    by_key: dict[str, dict[str, str]] = defaultdict(dict)
+    by_first: dict[str, dict[str, str]] = defaultdict(dict)
     post: dict[str, list[list[int]]] = defaultdict(list)
     pairs: dict[str, dict[str, list[list[int]]]] = defaultdict(lambda: defaultdict(list))
     forms_of: dict[str, set[str]] = defaultdict(set)
@@ -163,26 +164,24 @@ def _render(ov: Overlay, main: dict[str, Any], root: Path, out: si._Writer) -> N
             labels[facet].update(values)
     for stem, forms in forms_of.items():
         for form in forms:
-            by_key[si.shard_key(form, depth)][form] = stem
+            by_first[form[0]][form] = stem
     by_stem: dict[str, dict[str, Any]] = defaultdict(lambda: {"p": {}, "b": {}})
     for stem, rows in post.items():
         entry = by_stem[si.shard_key(stem, depth)]
         entry["p"][stem] = rows
         entry["b"].update(pairs.get(stem, {}))
-    files = {f"{si.OVERLAY_DIR}/d/{si.file_key(k)}": {"w": w} for k, w in by_key.items()}
+    files = {f"{si.OVERLAY_DIR}/d/{si.file_key(c)}": {"w": w} for c, w in by_first.items()}
     files.update({f"{si.OVERLAY_DIR}/p/{si.file_key(k)}": e for k, e in by_stem.items()})
     for name in ov.keys - files.keys():
         out.unlink(name + ".js")
     for name, data in files.items():
         out.put(name + ".js", si._js(name, data))
     ov.keys = set(files)
-    keys = set(by_key)
     x = {"del": {str(k): v.facets for k, v in ov.gone.items()}, "add": {str(k): v.facets for k, v in ov.docs.items()},
          "labels": labels, "pk": sorted(by_stem)}
     out.put(f"{si.OVERLAY_DIR}/x.js", si._js(f"{si.OVERLAY_DIR}/x", x))
-    _add_index_keys(root, keys, depth, out)
     meta = _read_js(root / "meta.js")
-    meta.update(n=ov.n, live=sum(1 for i in main["ids"] if i is not None) - len(ov.gone) + len(ov.docs), o=1)
+    meta.update(n=ov.n, live=sum(1 for i in main["ids"] if i is not None) - len(ov.gone) + len(ov.docs), o=1, od="".join(sorted(by_first)))
     out.put("meta.js", si._js("meta", meta))
 
 
@@ -191,18 +190,3 @@ def _read_js(path: Path) -> Any:
     if not m:
         raise ValueError(path)
     return json.loads(m.group(1))
-
-
-def _add_index_keys(root: Path, keys: set[str], depth: dict[str, int], out: si._Writer) -> None:
-    """A key the overlay brings under a first character with a key list (``d/_i<c>``) joins the
-    list, so prefix queries shorter than the key length find its ``o/d`` file."""
-    by: dict[str, set[str]] = defaultdict(set)
-    for k in keys:
-        if k[:1] in depth:
-            by[k[:1]].add(k)
-    for first, ks in by.items():
-        name = si.index_name(first)
-        path = root / f"{name}.js"
-        listed = set(si.front_decode(_read_js(path))) if path.is_file() else set()
-        if not ks <= listed:
-            out.put(f"{name}.js", si._js(name, si.front_code(listed | ks)))
