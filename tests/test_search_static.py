@@ -183,6 +183,7 @@ def test_client_compaction_keeps_code_lines(tmp_path: Path) -> None:
     # the previous one only after "{ ; , ( [" (no semicolon insertion there)
     src = 'var r = / a+/g, s = "x // y", t = \'it\\\'s / \';\nvar q = n / 2 // half\nf(a, /[/ ]/.test(s) ? 1 : 0)\nif (x) {\n  y = z ^ 1\n}\n'
     assert compact(src) == 'var r=/ a+/g,s="x // y",t=\'it\\\'s / \';var q=n/2\nf(a,/[/ ]/.test(s)?1:0)\nif(x){y=z^1\n}\n'
+    assert compact('s = a + " " + b[i - 1]\nt = a - -b\n') == 's=a+" "+b[i-1]\nt = a - -b\n'
     # what the lexer cannot split stays as it is, and nothing is glued to it
     assert compact("var t = `a ${b} c`;\nx = 1;\n") == "var t = `a ${b} c`;\nx=1;\n"
     size = write_client(tmp_path)

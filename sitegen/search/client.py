@@ -129,8 +129,7 @@ def _tighten(line: str) -> tuple[str, bool]:
     runs = _lex(line)
     if runs is None:
         return line, False
-    code = "".join(t for is_code, t in runs if is_code)
-    if re.search(r"[-+]\s+[-+]", code):
+    if any(is_code and re.search(r"[-+]\s+[-+]", t) for is_code, t in runs):
         return line, False
     return "".join(_PUNCT.sub(r"\1", t) if is_code else t for is_code, t in runs).strip(), True
 
