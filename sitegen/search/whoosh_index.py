@@ -12,6 +12,7 @@ import pickle
 import re
 import shutil
 import tempfile
+import threading
 import zlib
 from array import array
 from collections import Counter, defaultdict, deque
@@ -122,6 +123,9 @@ _TERMS: list[str] = [""]
 _TERM_IDS: dict[str, int] = {}
 
 
+_TERMS_LOCK = threading.Lock()
+
+
 class _FormIds(dict[str, "int | None"]):
     """Lowercase token -> the id of its index term, None for tokens the stop filter drops."""
 
@@ -129,10 +133,11 @@ class _FormIds(dict[str, "int | None"]):
         tid = None
         if len(form) >= MIN_SIZE and form not in STOP_WORDS:
             stem = _STEMS[form]
-            tid = _TERM_IDS.get(stem)
-            if tid is None:
-                tid = _TERM_IDS[stem] = len(_TERMS)
-                _TERMS.append(stem)
+            with _TERMS_LOCK:  # one id per stem even when two threads index at once
+                tid = _TERM_IDS.get(stem)
+                if tid is None:
+                    tid = _TERM_IDS[stem] = len(_TERMS)
+                    _TERMS.append(stem)
         self[form] = tid
         return tid
 
@@ -478,6 +483,8 @@ def _fill(writer: Any, docs: Sequence[SearchDoc]) -> None:
 def _child_segment(path: str, docs: Sequence[SearchDoc], conn: Any) -> None:
     """In a forked process: write ``docs`` as one more segment of the index at ``path`` and send
     back the segment object (or the error); the parent lists it in the index's TOC."""
+    global _TERMS_LOCK
+    _TERMS_LOCK = threading.Lock()  # in case another thread of the parent held it at the fork
     try:
         writer = _segment_writer(index.open_dir(path), lock=False)
         _fill(writer, docs)
