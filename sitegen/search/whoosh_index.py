@@ -31,7 +31,7 @@ from whoosh.fields import ID, KEYWORD, STORED, TEXT, Schema
 from whoosh.formats import Existence, Frequency, Positions
 from whoosh.lang.porter import stem as _porter_stem
 from whoosh.qparser import MultifieldParser, QueryParserError
-from whoosh.query import Query, Term
+from whoosh.query import Query
 from whoosh.system import pack_uint as _pack_uint
 from whoosh.util.numeric import byte_to_length as _byte_to_length, length_to_byte as _length_to_byte
 from whoosh.writing import SegmentWriter
@@ -279,7 +279,7 @@ class _DirectSegment:
         self.fields = [(name, sch[name]) for name in sorted(sch.names())]
         self.stores: dict[str, _Store] = {name: _Store() for name, f in self.fields if f.indexed}
         self.lengths: dict[str, array[int]] = {name: array("I") for name, f in self.fields if f.scorable}
-        self._keyword_cache: dict[tuple[str, str], tuple[list[bytes], list[float], list[bytes], int]] = {}
+        self._keyword_cache: dict[tuple[str, str], tuple[list[bytes], list[int], list[bytes], int]] = {}
         stored = writer.perdocwriter._colwriters.get("_stored")
         child = getattr(stored, "_child", None)
         if child is not None and hasattr(child, "_level"):
@@ -317,6 +317,8 @@ class _DirectSegment:
         for name, field in self.fields:
             value = values.get(name)
             if value is None:
+                if field.scorable:
+                    self.lengths[name].append(0)
                 continue
             length = 0
             if field.indexed:
