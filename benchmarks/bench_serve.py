@@ -29,7 +29,6 @@ import resource
 import statistics
 import sys
 import tempfile
-import threading
 import time
 import urllib.request
 from pathlib import Path
@@ -71,11 +70,15 @@ def wait_clients(server: Server, timeout: float = 60) -> None:
     raise RuntimeError("the page never connected to the event stream")
 
 
-def bench_size(n: int, edits: int, memory_edits: int, jobs: int | None, work: Path) -> dict:
-    content = work / f"content-{n}"
-    if not (content / "letters").is_dir():
-        generate(content, n, seed=0, jobs=2 if n >= 5000 else 1)
-    out = work / f"site-{n}"
+def bench_size(n: int, edits: int, memory_edits: int, jobs: int | None, work: Path,
+               built: Path | None = None) -> dict:
+    if built is not None:  # a folder built by bench_build.py: content/, _site/, .sitegen-cache/
+        content, out = built / "content", built / "_site"
+    else:
+        content = work / f"content-{n}"
+        if not (content / "letters").is_dir():
+            generate(content, n, seed=0, jobs=2 if n >= 5000 else 1)
+        out = work / f"site-{n}"
     cfg_args = (None, content, out)
 
     session = Session(defer=True)  # as ``sitegen serve`` does (sitegen/serve/__init__.py: run)
@@ -84,12 +87,27 @@ def bench_size(n: int, edits: int, memory_edits: int, jobs: int | None, work: Pa
         build_site(load_config(*cfg_args), jobs=jobs, progress=False, session=session, changed=changed)
         return session.finish  # the deferred end (exports, search): after the reload, before the next build
 
-    server = Server(build=build, out=out, watch=[content], ignore=[work / ".sitegen-cache"], port=0,
+    server = Server(build=build, out=out, watch=[content], ignore=[out.parent / ".sitegen-cache"], port=0,
                     log=lambda s: None)
     t = time.perf_counter()
     server.start()
     first_build = time.perf_counter() - t
     letter = sorted((content / "letters").rglob("*.txt"))[0]
+    original = letter.read_bytes()
+    try:
+        return _edits(server, letter, n, edits, memory_edits, first_build)
+    finally:
+        server.stop()
+        atomic_write(letter, original)  # the corpus may be shared: leave it as it was
+
+
+def atomic_write(path: Path, data: bytes) -> None:
+    tmp = path.with_name(path.name + ".tmp")
+    tmp.write_bytes(data)
+    os.replace(tmp, path)
+
+
+def _edits(server: Server, letter: Path, n: int, edits: int, memory_edits: int, first_build: float) -> dict:
     rows = []
     from playwright.sync_api import sync_playwright
 
@@ -122,7 +140,6 @@ def bench_size(n: int, edits: int, memory_edits: int, jobs: int | None, work: Pa
                 time.sleep(0.01)
             server.state.wait_idle(300)
         mem = {"edits": memory_edits, "rss_before_mb": round(rss0, 1), "rss_after_mb": round(rss_mb(), 1)}
-    server.stop()
 
     def med(key: str) -> float:
         return round(statistics.median(r[key] for r in rows) * 1000, 1)
@@ -145,6 +162,9 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--jobs", type=int, default=None, help="build worker processes (default: the build's default)")
     p.add_argument("--work", type=Path, default=None, help="folder for corpora (default: a temp folder)")
     p.add_argument("--no-search", action="store_true", help="leave the search stage out (SITEGEN_SKIP_SEARCH=1)")
+    p.add_argument("--built", type=Path, default=None,
+                   help="reuse a folder built by bench_build.py (WORK/COUNT with content/, _site/, .sitegen-cache/) "
+                        "for the single size given")
     p.add_argument("--json", action="store_true")
     args = p.parse_args(argv)
     if args.no_search:
@@ -155,7 +175,8 @@ def main(argv: list[str] | None = None) -> int:
     os.chdir(work)  # keeps the default cache folder and any sitegen.toml lookup inside the work folder
     results = []
     for k, n in enumerate(sizes):
-        res = bench_size(n, args.edits, args.memory_edits if k == len(sizes) - 1 else 0, args.jobs, work)
+        res = bench_size(n, args.edits, args.memory_edits if k == len(sizes) - 1 else 0, args.jobs, work,
+                         args.built.resolve() if args.built is not None else None)
         results.append(res)
         if not args.json:
             m = res["median_ms"]

@@ -38,7 +38,8 @@ from sitegen.markdown import Page, load_note, load_page
 from sitegen.model import Letter
 from sitegen.progress import Progress
 from sitegen.spool import SpoolWriter, stream_exports
-from sitegen.plan import CASES_PER_INDEX, Task, case_index_paths, file_key, plan, plan_context, site_key
+from sitegen.plan import (CASES_PER_INDEX, Task, case_index_paths, file_key, letters_key, plan, plan_context,
+                          site_key)
 from sitegen.render import DEFAULT_STATIC, Renderer, make_env, render_case, render_group_pages, template_hashes
 from sitegen.write import SiteWriter
 
@@ -135,15 +136,23 @@ def _normalizer() -> tuple[Callable[..., Letter], Callable[..., Any]] | None:
     return (fn, load) if fn and load else None
 
 
-def parse_letter(path: str, source: str, taxonomy_file: str | None) -> Letter:
-    """Parse and normalise one letter (the taxonomy is loaded once per process)."""
+def warm_parser(taxonomy_file: str | None) -> tuple[Callable[..., Letter], Callable[..., Any]] | None:
+    """Import the parser and load the taxonomy (once per process); returns the normaliser.
+    A serve session calls it after its first build, so the first edit does not pay for it."""
     global _TAXONOMY, _TAXONOMY_FILE
-    from sitegen.parse import parse_path
-
+    importlib.import_module("sitegen.parse")
     norm = _normalizer()
     if norm is not None and _TAXONOMY_FILE != taxonomy_file:
         _TAXONOMY = norm[1](Path(taxonomy_file) if taxonomy_file else None)
         _TAXONOMY_FILE = taxonomy_file
+    return norm
+
+
+def parse_letter(path: str, source: str, taxonomy_file: str | None) -> Letter:
+    """Parse and normalise one letter (the taxonomy is loaded once per process)."""
+    from sitegen.parse import parse_path
+
+    norm = warm_parser(taxonomy_file)
     letter = parse_path(Path(path), source)
     return norm[0](letter, _TAXONOMY) if norm is not None else letter
 
@@ -833,7 +842,7 @@ def build_site(cfg: SiteConfig, *, strict: bool = False, jobs: int | None = None
             early.close()
         t = time.perf_counter()
         html_paths = [p for p in writer.written if p.endswith(".html")]
-        everything = digest_strings(f"{l.id}\t{slims[l.id].digest}" for l in archive.letters)
+        everything = letters_key((l.id, slims[l.id].digest) for l in archive.letters)
         big = []
         for path in (exports.CASES_JSONL, exports.ITEMS_CSV):
             key = digest(render_code_hash(), path, everything)
@@ -991,13 +1000,17 @@ def _live_state(cfg: SiteConfig, sources: Sources, archive: Archive, tax_titles:
 
     ctx, tasks, r, pages = session.last_plan
     session.last_plan = None
+    try:
+        warm_parser(str(cfg.taxonomy_file) if cfg.taxonomy_file else None)
+    except Exception:  # noqa: BLE001 - only a warm-up: the edit that parses reports any error
+        pass
     copies = {}
     for letter in archive.letters:
         known = index.files.get(letter.source)
         copies[letter.id] = letter_copies(cfg, sources, letter, known[2] if known is not None else None)
     return Live(repr(cfg), new.identity, sources, collected(archive, tax_titles, session.collect_memo), dict(slims),
                 ctx, {task_id(t): t for t in tasks}, r, list(pages), dict(report.warnings), report.mapped, search,
-                copies)
+                copies, sum(1 for p in new.pages if p.endswith(".html")))
 
 
 def _stat_list(paths: Iterable[Path | str]) -> list[tuple[str, int, int]]:

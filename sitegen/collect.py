@@ -317,6 +317,12 @@ class Collected:
     specialty_letters: dict[str, list[tuple[str, int, str]]]
     """Specialty slug -> sorted (letter id, position in the letter, name): a specialty group
     exists while one letter names it (even with no items), titled by the first."""
+    ids: list[str] = field(default_factory=list)
+    """The ids of ``archive.letters``, in order (kept in step by :func:`update_archive`)."""
+
+    def __post_init__(self) -> None:
+        if not self.ids:
+            self.ids = [l.id for l in self.archive.letters]
 
 
 def collected(archive: Archive, titles: dict[str, str],
@@ -376,7 +382,7 @@ def update_archive(col: Collected, removed: Iterable[str], added: Iterable[Lette
     changed letter is in both).  Returns the (kind, key) of every group whose refs or
     attributes may have changed, including groups that no longer exist."""
     a = col.archive
-    ids = [l.id for l in a.letters]  # (a list of str: bisect on it is cheap)
+    ids = col.ids  # (a list of str: bisect on it is cheap)
     kinds = {"procedure": a.procedures, "guideline": a.guidelines, "specialty": a.specialties,
              "region": a.regions, "decision": a.decisions}
     affected: set[tuple[str, str]] = set()

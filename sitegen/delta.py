@@ -36,7 +36,7 @@ from pathlib import Path
 from typing import Any, Iterable
 
 from sitegen import exports, urls
-from sitegen.cache import BuildCache, LetterIndex, Manifest, Slim, digest, digest_strings, letter_digest, \
+from sitegen.cache import BuildCache, LetterIndex, Manifest, Slim, digest, letter_digest, \
     render_code_hash, sha256_file
 from sitegen.collect import Collected, _touches, update_archive
 from sitegen.config import SiteConfig
@@ -75,6 +75,8 @@ class Live:
     search: bool
     copies: dict[str, tuple[tuple[str, str, str], ...]] = field(default_factory=dict)
     """Letter id -> (source file, site path, key) of the files copied for it."""
+    html_pages: int = 0
+    """HTML pages in the manifest (kept up to date by each edit build)."""
 
 
 def letter_copies(cfg: SiteConfig, sources: Sources, letter: Letter, sha: str | None) -> tuple[tuple[str, str, str], ...]:
@@ -197,8 +199,7 @@ def delta_build(cfg: SiteConfig, session: Any, live: Live, changed: Iterable[Pat
     for lid in removed:
         s = slims.pop(lid)
         index.slims.pop(s.digest, None)
-        ctx.dg.pop(lid)
-        ctx.vd.pop(lid)
+        ctx.drop_letter(lid)
         if s.letter.warnings:
             live.warnings.pop(s.letter.source, None)
         live.mapped -= sum(1 for it in s.letter.items if it.procedure)
@@ -209,8 +210,7 @@ def delta_build(cfg: SiteConfig, session: Any, live: Live, changed: Iterable[Pat
         lid = s.letter.id
         slims[lid] = s
         index.slims[s.digest] = s
-        ctx.dg[lid] = s.digest
-        ctx.vd[lid] = s.view or s.digest
+        ctx.set_letter(lid, s.digest, s.view or s.digest)
         if s.letter.warnings:
             live.warnings[s.letter.source] = s.letter.warnings
         live.mapped += sum(1 for it in s.letter.items if it.procedure)
@@ -240,7 +240,7 @@ def delta_build(cfg: SiteConfig, session: Any, live: Live, changed: Iterable[Pat
             ctx.originals[letter.id] = urls.letter_file_url(letter.id, ".pdf")
         elif letter.source in index.files or os.path.isfile(os.path.join(base, letter.source)):
             ctx.originals[letter.id] = urls.letter_file_url(letter.id, suffix or ".txt")
-    ids = [l.id for l in archive.letters]
+    ids = col.ids
     rekey: set[int] = set()
     for lid in taken | gone:
         i = bisect_left(ids, lid)
@@ -280,6 +280,8 @@ def delta_build(cfg: SiteConfig, session: Any, live: Live, changed: Iterable[Pat
             stale.update(task.paths)
     writer = SiteWriter(tmp)
     todo: list[Task] = []
+    appeared: set[str] = set()
+    """Paths that were not in the old manifest."""
     for task in fresh:
         prior = live.tasks.get(task_id(task))
         if prior is not None:
@@ -288,6 +290,8 @@ def delta_build(cfg: SiteConfig, session: Any, live: Live, changed: Iterable[Pat
         stale.difference_update(task.paths)
         for p in task.paths:
             new.pages[p] = task.key
+            if p not in old.pages:
+                appeared.add(p)
         if not all(old.pages.get(p) == task.key for p in task.paths):
             for p in task.paths:
                 writer.claim(p, task.origin or p)
@@ -306,7 +310,9 @@ def delta_build(cfg: SiteConfig, session: Any, live: Live, changed: Iterable[Pat
             if old.pages.get(path) != key:
                 copies.append((src, path))
     for p in stale:
-        new.pages.pop(p, None)
+        if new.pages.pop(p, None) is not None and p.endswith(".html") and p not in appeared:
+            live.html_pages -= 1
+    live.html_pages += sum(1 for p in appeared if p.endswith(".html") and p in new.pages)
     report.rendered = len(todo)
     report.linked = len(live.tasks) - len(todo)
     report.stages["plan"] = time.perf_counter() - t
@@ -325,8 +331,7 @@ def delta_build(cfg: SiteConfig, session: Any, live: Live, changed: Iterable[Pat
         writer.bytes_written += got
     for src, path in copies:
         writer.copy_file(src, path)
-    html_changed = any(p.endswith(".html") for p in stale) or any(
-        p.endswith(".html") and p not in old.pages for p in new.pages.keys() - old.pages.keys())
+    html_changed = any(p.endswith(".html") for p in stale) or any(p.endswith(".html") for p in appeared)
     if html_changed:
         writer.write_text(*exports.sitemap(cfg, [p for p in new.pages if p.endswith(".html") and p != urls.NOT_FOUND]))
     writer.write_text(*exports.atom_feed(cfg, archive))
@@ -356,7 +361,7 @@ def delta_build(cfg: SiteConfig, session: Any, live: Live, changed: Iterable[Pat
             except OSError:
                 break
             folder = posixpath.dirname(folder)
-    report.pages = sum(1 for p in new.pages if p.endswith(".html"))
+    report.pages = live.html_pages
     report.files = len(new.pages) + 3
     report.bytes = writer.bytes_written
     report.stages["commit"] = time.perf_counter() - t
@@ -378,7 +383,7 @@ def _finish(cfg: SiteConfig, session: Any, live: Live, new: Manifest, cache: Bui
     shutil.rmtree(tmp, ignore_errors=True)
     tmp.mkdir()
     try:
-        everything = digest_strings(f"{l.id}\t{slims[l.id].digest}" for l in archive.letters)
+        everything = live.ctx.all_key(True)
         writer = SiteWriter(tmp)
         done = []
         for path in (exports.CASES_JSONL, exports.ITEMS_CSV):

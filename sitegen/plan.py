@@ -9,10 +9,11 @@ equal bytes: an incremental build links the previous file instead of rendering i
 
 from __future__ import annotations
 
+import hashlib
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Sequence
+from typing import Any, Iterable, Sequence
 
 from sitegen import urls
 from sitegen.cache import Slim, digest, digest_strings, render_code_hash
@@ -71,9 +72,52 @@ class PlanContext:
     """Letter id -> digest of the whole record."""
     vd: dict[str, str]
     """Letter id -> view digest (what the built-in listings show)."""
+    sums: list[int] = field(default_factory=lambda: [0, 0])
+    """Sums of :func:`letter_hash` over (id, dg) and over (id, vd) of every letter: the
+    archive-wide keys, updated per letter by an edit build instead of re-hashed."""
+    chunk_memo: dict[tuple[int, bool], tuple[tuple[int, ...], tuple[Any, ...], str]] = field(default_factory=dict)
+    """(letters list page, full digests?) -> (ids of its letter objects, the objects, digest)."""
+
+    def __post_init__(self) -> None:
+        if self.sums == [0, 0]:
+            self.sums = [sum(letter_hash(i, d) for i, d in self.dg.items()),
+                         sum(letter_hash(i, d) for i, d in self.vd.items())]
 
     def keys(self, template: str) -> dict[str, str]:
         return self.dg if template in self.user_templates else self.vd
+
+    def set_letter(self, lid: str, dg: str, vd: str) -> None:
+        if lid in self.dg:
+            self.drop_letter(lid)
+        self.dg[lid], self.vd[lid] = dg, vd
+        self.sums[0] += letter_hash(lid, dg)
+        self.sums[1] += letter_hash(lid, vd)
+
+    def drop_letter(self, lid: str) -> None:
+        self.sums[0] -= letter_hash(lid, self.dg.pop(lid))
+        self.sums[1] -= letter_hash(lid, self.vd.pop(lid))
+
+    def all_key(self, full: bool) -> str:
+        """Key of every letter's (id, digest) (``full``) or (id, view digest)."""
+        return sum_key(len(self.dg), self.sums[0 if full else 1])
+
+
+def letter_hash(lid: str, dg: str) -> int:
+    return int.from_bytes(hashlib.sha256(f"{lid}\t{dg}".encode("utf-8", "surrogatepass")).digest()[:16], "big")
+
+
+def sum_key(count: int, total: int) -> str:
+    """A set of (id, digest) pairs as a key: their count and the sum of their hashes (mod 2**128)."""
+    return f"{count}:{total % (1 << 128):032x}"
+
+
+def letters_key(pairs: Iterable[tuple[str, str]]) -> str:
+    """:func:`sum_key` of (letter id, digest) pairs (equal to :meth:`PlanContext.all_key`)."""
+    n = total = 0
+    for lid, dg in pairs:
+        n += 1
+        total += letter_hash(lid, dg)
+    return sum_key(n, total)
 
 
 def plan_context(cfg: SiteConfig, slims: dict[str, Slim], notes: dict[tuple[str, str], str],
@@ -152,8 +196,8 @@ def summary_tasks(ctx: PlanContext, archive: Archive, pages: Sequence[Page]) -> 
     skey, tmpl, user_templates = ctx.skey, ctx.tmpl, ctx.user_templates
     letters = archive.letters
     tasks: list[Task] = []
-    everything = digest_strings(f"{l.id}\t{ctx.dg[l.id]}" for l in letters)
-    views = digest_strings(f"{l.id}\t{ctx.vd[l.id]}" for l in letters)
+    everything = ctx.all_key(True)
+    views = ctx.all_key(False)
 
     def all_of(template: str) -> str:
         return everything if template in user_templates else views
@@ -165,9 +209,16 @@ def summary_tasks(ctx: PlanContext, archive: Archive, pages: Sequence[Page]) -> 
     case_paths = case_index_paths(len(letters))
     t = tmpl.get("cases_index.html", "")
     d = ctx.keys("cases_index.html")
+    full = d is ctx.dg
     for n, path in enumerate(case_paths, 1):
         chunk = letters[(n - 1) * CASES_PER_INDEX:n * CASES_PER_INDEX]
-        key = digest(skey, t, n, case_paths, len(letters), digest_strings(f"{l.id}\t{d[l.id]}" for l in chunk))
+        # A letter object is replaced whenever its digests change: the same objects, the same digest.
+        ident = tuple(map(id, chunk))
+        got = ctx.chunk_memo.get((n, full))
+        if got is None or got[0] != ident:
+            got = (ident, tuple(chunk), digest_strings(f"{l.id}\t{d[l.id]}" for l in chunk))
+            ctx.chunk_memo[(n, full)] = got
+        key = digest(skey, t, n, case_paths, len(letters), got[2])
         tasks.append(Task("cases", n, (path,), key))
     t = tmpl.get("page.html", "")
     for page in pages:

@@ -153,8 +153,10 @@ def test_incremental_equals_clean(tmp_path_factory: pytest.TempPathFactory, step
         if serve and op in LETTER_OPS:
             assert report.delta, (op, report.summary())
         shutil.rmtree(root / "clean", ignore_errors=True)
-        archive.build("clean", incremental=False)
+        clean = archive.build("clean", incremental=False)
         assert_same_tree(root / "inc" / "_site", root / "clean" / "_site")
+        if not report.unchanged:
+            assert (report.letters, report.items, report.pages) == (clean.letters, clean.items, clean.pages)
 
 
 def test_unchanged_pages_are_reused_and_an_edit_renders_few(tmp_path: Path) -> None:
