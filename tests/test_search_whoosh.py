@@ -300,3 +300,19 @@ def test_updates_give_what_a_clean_build_gives(tmp_path: Path, capsys: pytest.Ca
     assert main(["search", "--index", str(d), "--json", "--limit", "500", "zygapophyseal"]) == 0
     out = json.loads(capsys.readouterr().out)
     assert out["total"] == len(edited) and sorted(r["id"] for r in out["results"]) == edited
+
+
+def test_a_failing_segment_process_fails_the_build_cleanly(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import os
+
+    parent, fill = os.getpid(), whoosh_index._fill
+
+    def failing_in_the_child(writer: object, docs: list) -> None:
+        if os.getpid() != parent:
+            raise RuntimeError("boom")
+        fill(writer, docs)
+
+    monkeypatch.setattr(whoosh_index, "_fill", failing_in_the_child)
+    with pytest.raises(SitegenError, match="RuntimeError: boom"):
+        whoosh_index.build(_many_docs(2), tmp_path / "ix", procs=2)
+    assert list(tmp_path.iterdir()) == []  # no index, no temp folder left

@@ -511,10 +511,9 @@ def build(docs: Sequence[SearchDoc], index_dir: Path, procs: int | None = None) 
     nproc = _procs(procs, len(docs))
     try:
         ix = index.create_in(str(tmp), schema())
-        writer = _segment_writer(ix, lock=True)
         cuts = [len(docs) * k // nproc for k in range(nproc + 1)]
         children = []
-        if nproc > 1:
+        if nproc > 1:  # forked before this process opens its writer: the children inherit no open segment file
             ctx = multiprocessing.get_context("fork")
             for lo, hi in zip(cuts[1:-1], cuts[2:]):
                 recv, send = ctx.Pipe(duplex=False)
@@ -522,7 +521,9 @@ def build(docs: Sequence[SearchDoc], index_dir: Path, procs: int | None = None) 
                 proc.start()
                 send.close()
                 children.append((proc, recv))
+        writer = None
         try:
+            writer = _segment_writer(ix, lock=True)
             _fill(writer, docs[: cuts[1]])
             segments = [writer._finalize_segment()] if writer._added else []
             for proc, recv in children:
@@ -539,7 +540,8 @@ def build(docs: Sequence[SearchDoc], index_dir: Path, procs: int | None = None) 
                 if proc.is_alive():
                     proc.kill()
                     proc.join()
-            writer.cancel()
+            if writer is not None:
+                writer.cancel()
             raise
         if not writer._added:
             writer._close_segment()
