@@ -143,9 +143,15 @@ def measure(page: Any, url: str, setup_js: str, query_js: str, args: dict[str, A
     spans = [(r.timing["startTime"] + max(0, r.timing["requestStart"]), r.timing["startTime"] + r.timing["responseEnd"]) for r in q]
     res2 = page.evaluate(query_js, args)
     return {"hits": res["results"], "ms": round(res["total_ms"], 1), "warm_ms": round(res2["total_ms"], 1), "wall_ms": round(wall, 1),
-            "phases": res.get("phases"), "warm_phases": res2.get("phases"),
+            "phases": _phases(res), "warm_phases": _phases(res2),
             "bytes": sum(_size(r) for r in q), "requests": len(q), "rounds_by_timing": rounds(spans),
             "rounds": res.get("rounds"), "startup_bytes": start_bytes, "startup_search_bytes": own}
+
+
+def _phases(res: dict[str, Any]) -> dict[str, float] | None:
+    """sitegen's in-page phase marks (ms since the query started), rounded."""
+    ph = res.get("phases")
+    return {k: round(v, 1) for k, v in ph.items() if k != "t0"} if ph else None
 
 
 def _size(r: Any) -> int:

@@ -18,7 +18,7 @@ sgsReg("overlay", function (api) {
     /* main postings (or null) + the overlay's rows; n counts the live letters (idf) */
     merged: function (main, kind, key, stem) {
       var x = ox(), r = rows(kind, key, stem), m = main ? main.docs.length : 0, live = 0, i;
-      var ds = new Int32Array(m + r.length), imp = new Uint8Array(m + r.length);
+      var ds = new Int32Array(m + r.length), imp = new Float32Array(m + r.length);
       if (main) { ds.set(main.docs); imp.set(main.imp); }
       for (i = 0; i < r.length; i++) { ds[m + i] = r[i][0]; imp[m + i] = r[i][1]; } // overlay docs number after the main ones
       for (i = 0; i < ds.length; i++) if (!(ds[i] in x.del)) live++;

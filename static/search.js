@@ -10,7 +10,7 @@
   var phase = 0, fetchedIn = new Set();
   /* benchRun's phase marks: ms since the query started (null outside benchRun) */
   var T = null;
-  function mark(k) { if (T) T[k] = Math.round((performance.now() - T.t0) * 10) / 10; }
+  function mark(k) { if (T) T[k] = performance.now() - T.t0; }
   var TOKEN = /[\p{L}\p{N}_*]+(?:\.?[\p{L}\p{N}_*]+)*/gu;
 
   window.sgsReg = function (name, data) {
@@ -68,12 +68,6 @@
     }
     return out.subarray(0, o);
   }
-  function cat(a, b) { // two ascending doc lists, b's docs after a's
-    if (!b.length) return a;
-    var r = new Int32Array(a.length + b.length);
-    r.set(a); r.set(b, a.length);
-    return r;
-  }
   function varints(enc) {
     var bytes = b64(enc), out = [], val = 0, shift = 0;
     for (var i = 0; i < bytes.length; i++) {
@@ -89,8 +83,9 @@
     var got = decoded.get(e);
     if (got) return got;
     var docs = docset(e.d), imp = b64(e.i);
-    if (e.t) { // only the best impacts are listed (docs e.t): the others score at the floor e.f
-      var top = docset(e.t), all = new Uint8Array(docs.length).fill(e.f), j = 0;
+    if (e.t) { // only the best impacts are listed (docs e.t, ties at the floor e.f in doc order):
+      // the others score just under the floor (at most e.f), so the listed rank first
+      var top = docset(e.t), all = new Float32Array(docs.length).fill(e.f - 0.5), j = 0;
       for (var i = 0; i < top.length; i++) { while (docs[j] !== top[i]) j++; all[j] = imp[i]; }
       imp = all;
     }
@@ -274,7 +269,6 @@
           r.top(upto || PAGE).forEach(fragment);
           mark("top");
           if (wantFacets) r.facets = useFc ? precounted(clauses[0].alts[0]) : counts(r, fnames, filters, facetFiles);
-          mark("facets");
           return r;
         });
       });
@@ -298,7 +292,25 @@
     return out;
   }
 
-  function evaluate(clauses, fnames, filters, facetFiles) {
+  /* one posting list (a word or a two-word phrase) keeping its best impacts apart (e.t), no filter,
+     no overlay: the first pages are those listed docs by (impact desc, doc asc), as the full
+     evaluation ranks them, without decoding the list's docs; the full evaluation (later pages,
+     facet counts from doc sets) runs only when asked for */
+  function single(clauses, fnames) {
+    var c = clauses[0] || {}, a = c.alts, p = c.parts, k = p && p.length === 2 && p[0] && p[1] && p[0].stem + " " + p[1].stem;
+    var e = OV || fnames.length || clauses.length !== 1 ? null : a && a.length === 1 ? (cache["p/" + a[0].shard] || {})[a[0].stem] : k && (cache["b/" + (fnv1a(k) % meta.nb)] || {})[k];
+    if (!e || !e.t) return null;
+    var docs = docset(e.t), imp = b64(e.i), forms = new Set(e.x);
+    if (p) p.forEach(function (s) { c.forms.forEach(function (f) { if (f[1] === s.stem) forms.add(f[0]); }); });
+    return { n: e.n, forms: forms, ranked: Array.from(docs.keys()).sort(function (x, y) { return imp[y] - imp[x] || x - y; }).map(function (i) { return docs[i]; }) };
+  }
+  function evaluate(clauses, fnames, filters, facetFiles, full) {
+    var one = !full && single(clauses, fnames), whole = null;
+    if (one) {
+      var all = function () { return whole || (whole = evaluate(clauses, fnames, filters, facetFiles, true)); };
+      return { total: one.n, forms: one.forms, facets: null, all: all,
+               top: function (k) { return k > one.ranked.length ? all().top(k) : one.ranked.slice(0, k); } };
+    }
     var n = meta.n, hits = new Uint16Array(n), score = new Float64Array(n), need = 0, forms = new Set();
     /* AND: docs[i] stays a hit when it was one of every earlier clause; its score grows by w * imp[i] */
     function add(docs, imp, w) {
@@ -346,7 +358,8 @@
     });
     fnames.forEach(function (f) {
       var row = (facetFiles[f] || []).find(function (r) { return r[0] === filters[f]; });
-      add(cat(row ? rowDocs(row) : [], OV ? OV.docs(f, filters[f]) : []), null);
+      var ds = row ? rowDocs(row) : [];
+      add(OV ? Array.from(ds).concat(OV.docs(f, filters[f])) : ds, null); // overlay docs number after the main ones
     });
     if (!need) return { total: 0, top: function () { return []; }, forms: forms, facets: null, empty: true };
     if (OV) OV.retire(hits);
@@ -380,6 +393,7 @@
   }
   /* every facet value's count among the hits */
   function counts(res, fnames, filters, facetFiles) {
+    if (res.all) res = res.all();
     var out = {}, hits = res.hits, need = res.need;
     if (!hits) return null;
     meta.facets.forEach(function (f) {
@@ -405,20 +419,11 @@
     }));
   }
   function esc(s) { return s.replace(/[&<>"']/g, function (c) { return "&#" + c.charCodeAt(0) + ";"; }); }
-  var WORD_ASCII = /[A-Za-z0-9_*]+(?:\.?[A-Za-z0-9_*]+)*/g;
-  /* a letter's words, found once: word i is text[at[2i]:at[2i+1]], lowercase low[i] */
-  function wordsOf(fr) {
-    if (fr.low) return fr;
-    // ASCII text (most letters): lowercased at once, an ASCII pattern (the same words, faster)
-    var text = fr.text, ascii = !/[^\x00-\x7f]/.test(text), s = ascii ? text.toLowerCase() : text, re = ascii ? WORD_ASCII : TOKEN, m;
-    fr.at = []; fr.low = [];
-    re.lastIndex = 0;
-    while ((m = re.exec(s))) { fr.at.push(m.index, m.index + m[0].length); fr.low.push(ascii ? m[0] : m[0].toLowerCase()); }
-    return fr;
-  }
-  function snippet(fr, forms, width) {
+  function snippet(text, forms, width) {
     width = width || 30;
-    var text = wordsOf(fr).text, at = fr.at, n = fr.low.length, hit = fr.low.map(function (w) { return forms.has(w) ? 1 : 0; });
+    var at = [], hit = [], n = 0, m; // word i: text[at[2i]:at[2i+1]], hit[i] if highlighted
+    TOKEN.lastIndex = 0;
+    while ((m = TOKEN.exec(text))) { at.push(m.index, m.index + m[0].length); hit.push(forms.has(m[0].toLowerCase()) ? 1 : 0); n++; }
     if (!n) return "";
     var best = 0, bestAt = 0, run = 0;
     for (var i = 0; i < n; i++) {
@@ -442,7 +447,7 @@
       mark("frag");
       var rows = frs.map(function (fr, i) {
         if (!fr) return null;
-        return { doc: page[i], url: fr.u, title: fr.t, items: fr.it, snippet: snippet(fr, res.forms) };
+        return { doc: page[i], url: fr.u, title: fr.t, items: fr.it, snippet: snippet(fr.text, res.forms) };
       }).filter(Boolean);
       mark("snip");
       return rows;
@@ -455,7 +460,7 @@
     fetchedIn = new Set();
     return run(o.term || "", o.filters || {}, false, !!o.facets, o.n || PAGE).then(function (res) {
       return display(res, 0, o.n || PAGE).then(function (rows) {
-        T = null; delete marks.t0;
+        T = null;
         return { results: res.total, total_ms: performance.now() - t0, urls: rows.map(function (r) { return r.url; }),
                  excerpt0: rows.length ? rows[0].snippet : "", filters: res.facets, rounds: fetchedIn.size, phases: marks };
       });
@@ -465,18 +470,19 @@
   ready().catch(function () { /* reported by the first search */ }); // meta.js is part of start-up, not of a query
 
   /* ------------------------------------------------------------ page UI */
-  var ui = document.getElementById("sgs");
+  var byId = function (id) { return document.getElementById(id); };
+  var ui = byId("sgs");
   if (!ui) return;
   var root = ui.getAttribute("data-root") || "";
-  var form = document.getElementById("sgs-form"), input = document.getElementById("sgs-q");
-  var status = document.getElementById("sgs-status"), list = document.getElementById("sgs-results");
-  var facetsEl = document.getElementById("sgs-facets"), pager = document.getElementById("sgs-pager");
+  var form = byId("sgs-form"), input = byId("sgs-q");
+  var status = byId("sgs-status"), list = byId("sgs-results");
+  var facetsEl = byId("sgs-facets"), pager = byId("sgs-pager");
   var LABELS = { decision: "Decision", procedure: "Procedure", category: "Category", body_region: "Body region",
                  guideline: "Guideline", specialty: "Reviewer specialty", year: "Year of injury" };
   var state = { q: "", f: {}, page: 1 };
   var seq = 0, typingTimer = null;
   ui.hidden = false;
-  var nojs = document.getElementById("sgs-nojs");
+  var nojs = byId("sgs-nojs");
   if (nojs) nojs.hidden = true;
 
   function fromURL() {
@@ -538,11 +544,8 @@
       }).join("") + "</ul></fieldset>";
     }).join("");
     var nav = "";
-    if (pages > 1) {
-      nav += '<button type="button" data-page="' + (state.page - 1) + '"' + (state.page <= 1 ? " disabled" : "") + ">Previous</button>";
-      nav += " <span>Page " + state.page + " of " + pages + "</span> ";
-      nav += '<button type="button" data-page="' + (state.page + 1) + '"' + (state.page >= pages ? " disabled" : "") + ">Next</button>";
-    }
+    var btn = function (to, label) { return '<button type="button" data-page="' + to + '"' + (to < 1 || to > pages ? " disabled" : "") + ">" + label + "</button>"; };
+    if (pages > 1) nav = btn(state.page - 1, "Previous") + " <span>Page " + state.page + " of " + pages + "</span> " + btn(state.page + 1, "Next");
     pager.innerHTML = nav;
   }
   form.addEventListener("submit", function (ev) {
@@ -581,7 +584,7 @@
   });
   state = fromURL();
   input.value = state.q;
-  var header = document.getElementById("site-q");
+  var header = byId("site-q");
   if (header) header.value = state.q;
   show(false);
 })();

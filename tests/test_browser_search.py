@@ -207,6 +207,38 @@ def test_incremental_update(page: Any, tmp_path: Path) -> None:
     assert ids(bench(page, "tramadol")) == ["s3"]
 
 
+def test_first_pages_from_the_kept_top_impacts(page: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A word (or two-word phrase) whose postings keep only their best impacts apart (here
+    every list longer than 2 keeps 2): its first results come from that short list alone and
+    equal the full evaluation's (the same word twice, which is not one list), and later pages
+    continue them."""
+    from sitegen.search import static_index
+
+    monkeypatch.setattr(static_index, "FULL", 2)
+    monkeypatch.setattr(static_index, "TOP_K", 2)
+    site = tmp_path / "_site"
+    shutil.copytree(ROOT / "static", site / "static")
+    _render_search_page(site)
+    build_indexes(sample_letters(), site, tmp_path / "ix")
+    page.goto((site / "search.html").as_uri())
+    page.wait_for_function("typeof window.benchRun === 'function'")
+    from collections import Counter
+
+    df = Counter(w for l in sample_letters() for w in {t.lower() for t in static_index.tokens(l.text)} if len(w) > 3 and w.isalpha())
+    common = [w for w, c in df.most_common(60) if c >= 3 and w not in static_index.STOP_WORDS][:6]
+    checked = 0
+    for word in common + ['"medically necessary"']:
+        fast, full = bench(page, word, n=2), bench(page, f"{word} {word}", n=2)
+        if fast["results"] <= 2:
+            continue
+        checked += 1
+        assert fast["urls"] == full["urls"] and fast["results"] == full["results"], word
+        longer = bench(page, word, n=fast["results"])
+        assert longer["urls"][:2] == fast["urls"] and len(set(longer["urls"])) == fast["results"]
+        assert longer["urls"] == bench(page, f"{word} {word}", n=fast["results"])["urls"]
+    assert checked >= 3
+
+
 def _loaded(page: Any, site: Path) -> list[str]:
     """URLs of the index files a fresh page of ``site`` loads for an overlay word's query."""
     urls: list[str] = []
