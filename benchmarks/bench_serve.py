@@ -73,7 +73,7 @@ def wait_clients(server: Server, timeout: float = 60) -> None:
 def bench_size(n: int, edits: int, memory_edits: int, jobs: int | None, work: Path,
                built: Path | None = None) -> dict:
     if built is not None:  # a folder built by bench_build.py: content/, _site/, .sitegen-cache/
-        content, out = built / "content", built / "_site"
+        content, out = (built / "content").resolve(), built / "_site"  # the watcher reports resolved paths
     else:
         content = work / f"content-{n}"
         if not (content / "letters").is_dir():
@@ -154,6 +154,60 @@ def _edits(server: Server, letter: Path, n: int, edits: int, memory_edits: int, 
     }
 
 
+def _stub_chunk(tasks: list) -> int:
+    """Stands in for ``_render_chunk`` in a --direct first build: every page written empty."""
+    from sitegen import build as b
+
+    root = b._STATE["root"]
+    for job in tasks:
+        task = job[0] if isinstance(job, tuple) else job
+        for path in task.paths:
+            (root / path).write_bytes(b"")
+    return 0
+
+
+def bench_direct(built: Path, edits: int, jobs: int | None) -> dict:
+    """The serve build without the browser, on a folder built by bench_build.py: a session's
+    first build into ``built/_site_direct`` (letters from the cache; plan, collect, manifest and
+    the edit state real, but pages written empty, so a code change since the bench_build run
+    costs no re-render), then ``edits`` edit builds of one letter (real: their pages are
+    rendered) and their deferred end, timed separately."""
+    from sitegen import build as b
+
+    content, out = (built / "content").resolve(), built / "_site_direct"
+    cfg = load_config(None, content, out)
+    session = Session(defer=True)
+    session.saved_at, session.save_every = time.monotonic(), 1e9  # leave the shared letter index alone
+    real = b._render_chunk
+    b._render_chunk = _stub_chunk
+    t, c = time.perf_counter(), time.process_time()
+    try:
+        build_site(cfg, jobs=jobs, progress=False, session=session, search=False)
+    finally:
+        b._render_chunk = real
+    first = (time.perf_counter() - t, time.process_time() - c)
+    letter = sorted((content / "letters").rglob("*.txt"))[0]
+    original = letter.read_bytes()
+    rows = []
+    try:
+        for i in range(edits):
+            atomic_append(letter, f"\nDirect edit {i}.\n")
+            t, c = time.perf_counter(), time.process_time()
+            r = build_site(cfg, jobs=jobs, progress=False, session=session, search=False, changed=frozenset({letter}))
+            w1, c1 = time.perf_counter() - t, time.process_time() - c
+            t, c = time.perf_counter(), time.process_time()
+            session.finish()
+            rows.append({"build_wall": w1, "build_cpu": c1, "after_wall": time.perf_counter() - t,
+                         "after_cpu": time.process_time() - c, "delta": r.delta, "rendered": r.rendered,
+                         "stages": {k: round(v * 1000, 1) for k, v in r.stages.items()}})
+    finally:
+        atomic_write(letter, original)
+    med = {k: round(statistics.median(r[k] for r in rows) * 1000, 1)
+           for k in ("build_wall", "build_cpu", "after_wall", "after_cpu")}
+    return {"letters": len(session.live.slims) if session.live else None, "first_build_wall_s": round(first[0], 1),
+            "first_build_cpu_s": round(first[1], 1), "median_ms": med, "edits": rows}
+
+
 def main(argv: list[str] | None = None) -> int:
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     p.add_argument("--sizes", default="10,100,1000", help="comma-separated archive sizes")
@@ -165,10 +219,18 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--built", type=Path, default=None,
                    help="reuse a folder built by bench_build.py (WORK/COUNT with content/, _site/, .sitegen-cache/) "
                         "for the single size given")
+    p.add_argument("--direct", action="store_true",
+                   help="with --built: time the serve build without the browser (see bench_direct)")
     p.add_argument("--json", action="store_true")
     args = p.parse_args(argv)
     if args.no_search:
         os.environ["SITEGEN_SKIP_SEARCH"] = "1"
+    if args.direct:
+        if args.built is None:
+            p.error("--direct needs --built")
+        res = bench_direct(args.built.resolve(), args.edits, args.jobs)
+        print(json.dumps({**res, "load_avg": os.getloadavg()}, indent=1))
+        return 0
     sizes = [int(s) for s in args.sizes.split(",") if s]
     work = args.work or Path(tempfile.mkdtemp(prefix="bench-serve-"))
     work.mkdir(parents=True, exist_ok=True)
