@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Time sitegen's Whoosh index build (``sitegen.search.whoosh_index.build``).
 
-    python benchmarks/bench_whoosh.py LETTERS.pickle [--count N] [--procs N] [--plain] [--work DIR]
+    python benchmarks/bench_whoosh.py LETTERS.pickle [--corpus DIR] [--count N] [--procs N] [--updates N] [--plain] [--work DIR]
 
 LETTERS.pickle is the parsed-letters cache written by ``benchmarks/bench_search.py --letters``.
 ``--plain`` builds the same documents the way sitegen did before the fast build: Whoosh's own
@@ -79,7 +79,9 @@ def time_updates(docs: list, index_dir: Path, n: int) -> dict:
 
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("letters", type=Path, help="pickle of parsed letters (bench_search.py --letters)")
+    ap.add_argument("letters", type=Path, help="pickle of parsed letters (bench_search.py --letters, or --save-letters)")
+    ap.add_argument("--corpus", type=Path,
+                    help="when LETTERS does not exist: parse this generated corpus and save the letters there first")
     ap.add_argument("--count", type=int, default=0, help="use the first N letters (default: all)")
     ap.add_argument("--plain", action="store_true", help="build with Whoosh's ordinary writer (the former build)")
     ap.add_argument("--procs", type=int, help="segments built in parallel (default: sitegen's choice)")
@@ -87,8 +89,15 @@ def main() -> int:
                     help="then time N one-letter updates (a changed letter each, as `sitegen serve` saves)")
     ap.add_argument("--work", type=Path, help="folder for the index (default: a temporary folder, removed)")
     a = ap.parse_args()
+    if not a.letters.is_file() and a.corpus:
+        from bench_search import parse_all  # noqa: E402 - benchmarks/ is on sys.path when run as a script
+
+        c0, t0 = time.process_time(), time.perf_counter()
+        a.letters.write_bytes(pickle.dumps(parse_all(a.corpus), protocol=pickle.HIGHEST_PROTOCOL))
+        print(f"parsed {a.corpus} in {time.perf_counter() - t0:.0f} s ({time.process_time() - c0:.0f} s CPU) -> {a.letters}",
+              file=sys.stderr)
     if not a.letters.is_file():
-        print(f"{a.letters}: no such file (write it with bench_search.py --letters)", file=sys.stderr)
+        print(f"{a.letters}: no such file (pass --corpus DIR, or write it with bench_search.py --letters)", file=sys.stderr)
         return 2
     from sitegen.search import whoosh_index
     from sitegen.search.documents import documents
