@@ -937,10 +937,11 @@ def _render(cfg: SiteConfig, archive: Archive, sources: Sources, slims: dict[str
         search_template = "search-fallback.html"
     tmpl, user_templates = template_hashes(env, cfg.templates_dir)
     skey = site_key(cfg, pages, pkey)
+    ctx = plan_context(cfg, slims, notes, originals, titles, tmpl, skey, search_template, user_templates) \
+        if session is not None else None
     tasks = plan(cfg, archive, slims, pages, notes, originals, titles, tmpl, skey, search_template, user_templates,
-                 memo=session.plan_memo if session is not None else None)
+                 memo=session.plan_memo if session is not None else None, ctx=ctx)
     if session is not None:
-        ctx = plan_context(cfg, slims, notes, originals, titles, tmpl, skey, search_template, user_templates)
         session.last_plan = (ctx, tasks, r, pages)
     todo: list[Task] = []
     linked = 0

@@ -407,8 +407,12 @@ def update_archive(col: Collected, removed: Iterable[str], added: Iterable[Lette
                 lo, hi = _block(g.refs, lid)
                 del g.refs[lo:hi]
             affected.add(kk)
-        for ss, _, _ in con.specialties:
-            col.specialty_letters[ss] = [e for e in col.specialty_letters.get(ss, []) if e[0] != lid]
+        for ss in {x[0] for x in con.specialties}:
+            entries = col.specialty_letters.get(ss)
+            if entries:  # sorted by (letter id, position): this letter's entries are one block
+                lo = bisect_left(entries, lid, key=_entry_letter)
+                hi = bisect_right(entries, lid, lo=lo, key=_entry_letter)
+                del entries[lo:hi]
     for letter in added:
         lid = letter.id
         con = contribution(letter)
@@ -438,6 +442,10 @@ def update_archive(col: Collected, removed: Iterable[str], added: Iterable[Lette
     a.specialties, a.regions = by_title(a.specialties), by_title(a.regions)
     a.years = (min(col.years), max(col.years)) if col.years else None
     return affected
+
+
+def _entry_letter(e: tuple[str, int, str]) -> str:
+    return e[0]
 
 
 def _refresh(col: Collected, kind: str, key: str, groups: dict[str, Group]) -> None:

@@ -48,6 +48,8 @@ from sitegen.plan import PlanContext, Task, case_task, file_key, group_task, sum
 from sitegen.render import Renderer
 from sitegen.write import SiteWriter
 
+SUMMARY_KINDS = ("index", "cases", "page", "home", "search", "404")
+"""Kinds of the tasks :func:`~sitegen.plan.summary_tasks` makes."""
 MAX_SHARE = 50
 """A batch of more than max(50, letters / MAX_SHARE) letters takes the full path."""
 
@@ -77,6 +79,8 @@ class Live:
     """Letter id -> (source file, site path, key) of the files copied for it."""
     html_pages: int = 0
     """HTML pages in the manifest (kept up to date by each edit build)."""
+    summary_ids: set[tuple[str, Any]] | None = None
+    """Ids of the summary tasks in ``tasks`` (None: not collected yet)."""
 
 
 def letter_copies(cfg: SiteConfig, sources: Sources, letter: Letter, sha: str | None) -> tuple[tuple[str, str, str], ...]:
@@ -267,8 +271,10 @@ def delta_build(cfg: SiteConfig, session: Any, live: Live, changed: Iterable[Pat
             fresh.append(group_task(ctx, kind, key, group))
     summary = summary_tasks(ctx, archive, live.pages)
     summary_ids = {task_id(x) for x in summary}
-    drop += [k for k in live.tasks if k[0] in ("index", "cases", "page", "home", "search", "404")
-             and k not in summary_ids]
+    if live.summary_ids is None:
+        live.summary_ids = {k for k in live.tasks if k[0] in SUMMARY_KINDS}
+    drop += [k for k in live.summary_ids if k not in summary_ids]
+    live.summary_ids = summary_ids
     fresh += summary
     # the manifest: the old one with the changed tasks' paths
     new = Manifest(identity=old.identity, pages=dict(old.pages), search_key=old.search_key,

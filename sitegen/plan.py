@@ -234,13 +234,14 @@ def summary_tasks(ctx: PlanContext, archive: Archive, pages: Sequence[Page]) -> 
 def plan(cfg: SiteConfig, archive: Archive, slims: dict[str, Slim], pages: Sequence[Page],
          notes: dict[tuple[str, str], str], originals: dict[str, str], titles: dict[str, str],
          tmpl: dict[str, str], skey: str, search_template: str, user_templates: set[str] = frozenset(),
-         memo: dict[Any, Any] | None = None) -> list[Task]:
+         memo: dict[Any, Any] | None = None, ctx: PlanContext | None = None) -> list[Task]:
     """Every page of the site, cases first.  ``slims``: letter id -> Slim.
 
     ``memo`` (kept by a long-running process) maps a case page's key inputs to its key.
     Listing pages are keyed by the letters' view digests (what the built-in listing
     templates show); a page whose template the site overrides is keyed by the full digests."""
-    ctx = plan_context(cfg, slims, notes, originals, titles, tmpl, skey, search_template, user_templates)
+    if ctx is None:  # (a caller that keeps the context for edit builds passes it, memos filled)
+        ctx = plan_context(cfg, slims, notes, originals, titles, tmpl, skey, search_template, user_templates)
     fresh: dict[Any, Any] = {"site key": skey}
     old_memo = memo if memo is not None and memo.get("site key") == skey else {}
     letters = archive.letters
