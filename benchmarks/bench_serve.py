@@ -234,11 +234,12 @@ def main(argv: list[str] | None = None) -> int:
     sizes = [int(s) for s in args.sizes.split(",") if s]
     work = args.work or Path(tempfile.mkdtemp(prefix="bench-serve-"))
     work.mkdir(parents=True, exist_ok=True)
+    built = args.built.resolve() if args.built is not None else None  # (before the chdir)
     os.chdir(work)  # keeps the default cache folder and any sitegen.toml lookup inside the work folder
     results = []
     for k, n in enumerate(sizes):
         res = bench_size(n, args.edits, args.memory_edits if k == len(sizes) - 1 else 0, args.jobs, work,
-                         args.built.resolve() if args.built is not None else None)
+                         built)
         results.append(res)
         if not args.json:
             m = res["median_ms"]
