@@ -236,6 +236,9 @@ def test_first_pages_from_the_kept_top_impacts(page: Any, tmp_path: Path, monkey
         longer = bench(page, word, n=fast["results"])
         assert longer["urls"][:2] == fast["urls"] and len(set(longer["urls"])) == fast["results"]
         assert longer["urls"] == bench(page, f"{word} {word}", n=fast["results"])["urls"]
+        counted = bench(page, word, n=2, facets=True)  # counts need the full evaluation
+        assert counted["urls"] == fast["urls"] and counted["filters"] == bench(page, f"{word} {word}", n=2, facets=True)["filters"]
+        assert sum(r[2] for r in counted["filters"]["decision"]) >= fast["results"]
     assert checked >= 3
 
 
