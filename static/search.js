@@ -5,7 +5,7 @@
   var me = document.currentScript;
   var BASE = (me && me.getAttribute("data-index")) || "search/";
   var PAGE = 10;
-  var cache = {}, waiting = {};
+  var cache = Object.create(null), waiting = {}; // index pieces by name (no inherited keys)
   /* request rounds: each phase of a query that had to fetch something (benchRun reports it) */
   var phase = 0, fetchedIn = new Set();
   /* benchRun's phase marks: ms since the query started (null outside benchRun) */
@@ -20,7 +20,7 @@
   };
 
   function load(name, tag) {
-    if (Object.prototype.hasOwnProperty.call(cache, name)) return Promise.resolve(cache[name]);
+    if (name in cache) return Promise.resolve(cache[name]);
     return new Promise(function (resolve) {
       if (waiting[name]) { waiting[name].push(resolve); return; }
       waiting[name] = [resolve];
@@ -30,7 +30,7 @@
       s.async = true;
       var done = function () {
         s.remove();
-        if (!Object.prototype.hasOwnProperty.call(cache, name)) window.sgsReg(name, null);
+        if (!(name in cache)) window.sgsReg(name, null);
       };
       s.onload = done; s.onerror = done;
       document.head.appendChild(s);
@@ -419,11 +419,14 @@
     }));
   }
   function esc(s) { return s.replace(/[&<>"']/g, function (c) { return "&#" + c.charCodeAt(0) + ";"; }); }
-  function snippet(text, forms, width) {
+  function snippet(fr, forms, width) {
     width = width || 30;
-    var at = [], hit = [], n = 0, m; // word i: text[at[2i]:at[2i+1]], hit[i] if highlighted
-    TOKEN.lastIndex = 0;
-    while ((m = TOKEN.exec(text))) { at.push(m.index, m.index + m[0].length); hit.push(forms.has(m[0].toLowerCase()) ? 1 : 0); n++; }
+    var text = fr.text, m;
+    if (!fr.w) { // the letter's words, found once: word i is text[at[2i]:at[2i+1]], lowercase w[i]
+      fr.at = []; fr.w = []; TOKEN.lastIndex = 0;
+      while ((m = TOKEN.exec(text))) { fr.at.push(m.index, m.index + m[0].length); fr.w.push(m[0].toLowerCase()); }
+    }
+    var at = fr.at, n = fr.w.length, hit = fr.w.map(function (w) { return forms.has(w) ? 1 : 0; });
     if (!n) return "";
     var best = 0, bestAt = 0, run = 0;
     for (var i = 0; i < n; i++) {
@@ -447,7 +450,7 @@
       mark("frag");
       var rows = frs.map(function (fr, i) {
         if (!fr) return null;
-        return { doc: page[i], url: fr.u, title: fr.t, items: fr.it, snippet: snippet(fr.text, res.forms) };
+        return { doc: page[i], url: fr.u, title: fr.t, items: fr.it, snippet: snippet(fr, res.forms) };
       }).filter(Boolean);
       mark("snip");
       return rows;
