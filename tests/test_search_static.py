@@ -174,6 +174,43 @@ def test_update_agrees_with_whoosh(tmp_path: Path, monkeypatch: pytest.MonkeyPat
         assert _live_docs(root, a, b) == sorted(h.id for h in hits), (a, b)
 
 
+def test_fold_limit_grows_with_the_archive() -> None:
+    """Small archives fold the overlay in past MAX_DOCS letters, large ones past a share of the
+    archive (fewer fold-ins per saved letter), never past OVERLAY_MAX."""
+    from sitegen.search import static_overlay as so
+
+    assert so.fold_limit(0) == so.fold_limit(so.MAX_DOCS * so.FOLD_SHARE) == so.MAX_DOCS
+    assert so.fold_limit(10_000) == 10_000 // so.FOLD_SHARE > so.MAX_DOCS
+    assert so.fold_limit(100_000) == so.OVERLAY_MAX < 100_000 // so.FOLD_SHARE
+
+
+def test_update_fold_argument(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """fold=False keeps the overlay past fold_limit (a curator's edit loop), but not past
+    OVERLAY_MAX; fold=True folds it in at once; the default follows fold_limit."""
+    from dataclasses import replace
+
+    from sitegen.search import static_overlay, update_indexes
+
+    letters = sample_letters()
+    site, ix = tmp_path / "site", tmp_path / "ix"
+    build_indexes(letters, site, ix)
+    root = site / "search"
+    monkeypatch.setattr(static_overlay, "MAX_DOCS", 2)
+    edits = [replace(l, text=l.text + " Zygapophyseal.") for l in letters]
+    stats = update_indexes(edits[:2], [], site, ix, fold=False)  # a changed letter counts twice (old and new)
+    assert stats["overlay"] == 4 and (root / "o").is_dir() and "compacted" not in stats
+    stats = update_indexes(edits[2:3], [], site, ix)
+    assert stats.get("compacted") and not (root / "o").exists()
+    stats = update_indexes(edits[:1], [], site, ix)
+    assert stats["overlay"] == 2 and (root / "o").is_dir()
+    assert update_indexes(edits[1:2], [], site, ix, fold=True).get("compacted") and not (root / "o").exists()
+    monkeypatch.setattr(static_overlay, "OVERLAY_MAX", 4)
+    assert update_indexes(edits[:2], [], site, ix, fold=False)["overlay"] == 4
+    assert update_indexes(edits[2:3], [], site, ix, fold=False).get("compacted")
+    total, hits = whoosh_index.search(ix, "content:zygapophyseal", 50)
+    assert _live_docs(root, "zygapophyseal") == sorted(h.id for h in hits) == sorted(l.id for l in letters[:3])
+
+
 def test_client_compaction_keeps_code_lines(tmp_path: Path) -> None:
     from sitegen.search.client import SOURCE, compact, write_client
 

@@ -50,14 +50,18 @@ def build_indexes(letters: Sequence[Letter], site_dir: Path, index_dir: Path) ->
     return stats
 
 
-def update_indexes(changed: Sequence[Letter], removed_ids: Sequence[str], site_dir: Path, index_dir: Path) -> dict[str, Any]:
-    """Add or replace ``changed`` letters and drop ``removed_ids`` in both indexes."""
+def update_indexes(changed: Sequence[Letter], removed_ids: Sequence[str], site_dir: Path, index_dir: Path,
+                   fold: bool | None = None) -> dict[str, Any]:
+    """Add or replace ``changed`` letters and drop ``removed_ids`` in both indexes.
+
+    ``fold``: when the static index's overlay is folded into its main index (see
+    :func:`sitegen.search.static_overlay.update`; False defers it, e.g. under ``sitegen serve``)."""
     from sitegen.search import static_overlay, whoosh_index
 
     t0 = time.perf_counter()
     docs = documents(changed)
     whoosh_index.update(docs, list(removed_ids), Path(index_dir))
-    stats = static_overlay.update(docs, list(removed_ids), Path(site_dir), Path(index_dir))
+    stats = static_overlay.update(docs, list(removed_ids), Path(site_dir), Path(index_dir), fold=fold)
     from sitegen.search.client import write_client
 
     write_client(site_dir)  # a newer sitegen may ship a newer client for the same index format

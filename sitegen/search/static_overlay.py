@@ -17,8 +17,12 @@ writes only the letter's fragment and a few overlay files under ``site/search/o/
 ``meta.js`` gains ``"o": 1`` and ``od`` (the client then loads ``o/x`` and the ``o/d`` file of
 each query word's first character in round 1, and the ``o/p`` files of its stems with the postings in round 2) and the new doc count.  A changed letter gets a new
 doc number (its old one is listed in ``del``); an added one the next free number.  When the
-overlay holds more than ``MAX_DOCS`` letters it is folded into the main index
+overlay holds more than :func:`fold_limit` letters it is folded into the main index
 (:func:`sitegen.search.static_index.apply`) and removed; a full build also starts without one.
+Folding in rewrites about a thousand shards and costs about as much as the archive is large
+(~10 s CPU at 10,000 letters, ~64 s at 100,000), so the limit grows with the archive: a curator
+saving letters under ``sitegen serve`` meets one fold-in per ``fold_limit`` saves, not one per
+40 (``update(fold=False)`` defers it up to ``OVERLAY_MAX`` letters).
 """
 
 from __future__ import annotations
@@ -38,7 +42,17 @@ from sitegen.search import static_index as si
 from sitegen.search.documents import SearchDoc
 
 MAX_DOCS = 40
-"""Overlay letters (changed, added or removed) beyond which an update compacts into the main index."""
+"""Overlay letters (added, removed; a changed one counts twice, old and new) beyond which an update folds into the main index,
+at archives of up to ``MAX_DOCS * FOLD_SHARE`` letters."""
+FOLD_SHARE = 100
+"""Larger archives fold in past one overlay letter in ``FOLD_SHARE`` live letters ..."""
+OVERLAY_MAX = 400
+"""... and always past this many (the overlay files a query loads grow with the overlay)."""
+
+
+def fold_limit(live: int) -> int:
+    """Overlay letters beyond which an update folds the overlay into the main index."""
+    return min(OVERLAY_MAX, max(MAX_DOCS, live // FOLD_SHARE))
 
 
 @dataclass
@@ -77,8 +91,12 @@ def _ghost(root: Path, num: int, facets: dict[str, tuple[str, ...]] | None) -> S
                      requests=tuple(i[0] for i in old["it"]), items=(), text=text, facets=facets or {})
 
 
-def update(changed: Sequence[SearchDoc], removed_ids: Sequence[str], site_dir: Path, index_dir: Path) -> dict[str, Any]:
-    """Add or replace ``changed`` letters and drop ``removed_ids`` through the overlay."""
+def update(changed: Sequence[SearchDoc], removed_ids: Sequence[str], site_dir: Path, index_dir: Path,
+           fold: bool | None = None) -> dict[str, Any]:
+    """Add or replace ``changed`` letters and drop ``removed_ids`` through the overlay.
+
+    ``fold``: None folds the overlay into the main index past :func:`fold_limit` letters, True
+    folds it in now, False only past ``OVERLAY_MAX`` letters (e.g. while a curator edits)."""
     from sitegen.errors import SitegenError
 
     index_dir, root = Path(index_dir), Path(site_dir) / "search"
@@ -117,13 +135,16 @@ def update(changed: Sequence[SearchDoc], removed_ids: Sequence[str], site_dir: P
         ov.docs[num] = doc
         out.put(*si._fragment(doc, num))
     live = sum(1 for i in ids if i is not None) - len(ov.gone) + len(ov.docs)
-    if len(ov.docs) + len(ov.gone) > MAX_DOCS:
+    size = len(ov.docs) + len(ov.gone)
+    if fold is None:
+        fold = size > fold_limit(live)
+    if fold or size > OVERLAY_MAX:
         stats = _compact(ov, site_dir, index_dir, ov.nfiles + out.created - out.deleted, out)
     else:
         _render(ov, main, root, out)
         ov.nfiles += out.created - out.deleted
         si._dump({"format": si.FORMAT, "overlay": ov}, index_dir / si.OVERLAY_FILE)
-        stats = {"documents": live, "files": ov.nfiles, "bytes": out.bytes, "written": out.files}
+        stats = {"documents": live, "files": ov.nfiles, "bytes": out.bytes, "written": out.files, "overlay": size}
     return stats
 
 
