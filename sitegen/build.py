@@ -171,11 +171,22 @@ def make_slim(dg: str, letter: Letter, path: str, spool: SpoolWriter | None = No
     return Slim(dg, replace(letter, text=""), jsonl, csv, path, digest(rec), ref)
 
 
+_STORES: dict[str, Records] = {}
+
+
+def _records(root: str) -> Records:
+    """This process's record store for ``root`` (it remembers which sub-folders exist)."""
+    got = _STORES.get(root)
+    if got is None:
+        got = _STORES[root] = Records(Path(root))
+    return got
+
+
 def _parse_chunk(chunk: Sequence[tuple[str, str, str]], taxonomy_file: str | None, records: str | None,
                  spool_dir: str | None = None) -> list[Slim]:
     """Parse a chunk of (path, source, digest); store each full record and its export lines
     (in one spool file); return slim ones."""
-    store = Records(Path(records)) if records else None
+    store = _records(records) if records else None
     spool = SpoolWriter(Path(spool_dir)) if spool_dir else None
     out = []
     try:

@@ -132,12 +132,29 @@ class Records:
 
     def __init__(self, root: Path) -> None:
         self.root = root
+        self._made: set[str] = set()
+        """Sub-folders known to exist (a parse worker writes thousands of records)."""
 
     def path(self, dg: str) -> Path:
         return self.root / dg[:2] / f"{dg}.pickle"
 
     def put(self, dg: str, letter: Letter) -> None:
-        write_pickle(self.path(dg), letter)
+        """Write atomically (temp file + rename), like :func:`write_pickle`, creating the
+        sub-folder only the first time this object writes into it."""
+        folder = os.path.join(self.root, dg[:2])
+        if folder not in self._made:
+            os.makedirs(folder, exist_ok=True)
+            self._made.add(folder)
+        final = os.path.join(folder, f"{dg}.pickle")
+        tmp = os.path.join(folder, f".{dg}.pickle.{os.getpid()}.tmp")
+        try:
+            with open(tmp, "wb") as fh:
+                pickle.dump(letter, fh, protocol=pickle.HIGHEST_PROTOCOL)
+        except FileNotFoundError:  # the folder was removed behind our back (cache cleared)
+            self._made.discard(folder)
+            write_pickle(Path(final), letter)
+            return
+        os.replace(tmp, final)
 
     def get(self, dg: str) -> Letter | None:
         got = _read_pickle(self.path(dg))

@@ -205,3 +205,16 @@ def test_event_stream_reports_each_build(site: Path, state: BuildState) -> None:
     state.close()
     t.join(10)
     assert not t.is_alive() and app.clients == 0
+
+
+def test_not_found_page_links_point_at_the_server_not_the_published_site(site: Path, state: BuildState) -> None:
+    # 404.html built with a base_url links to the published site; served locally it must link here.
+    (site / "404.html").write_text('<html><body><a href="https://archive.example.org/index.html">Home</a>'
+                                   '<link rel="icon" href="https://archive.example.org/static/x.svg">'
+                                   '<a href="https://elsewhere.example/">out</a></body></html>')
+    resp, body = get(App(site, state, base_url="https://archive.example.org/"), "/a/b/nope")
+    assert resp.status == 404
+    assert b'href="/index.html"' in body and b'href="/static/x.svg"' in body
+    assert b"archive.example.org" not in body and b'href="https://elsewhere.example/"' in body
+    resp, body = get(App(site, state), "/a/b/nope")
+    assert b'href="https://archive.example.org/index.html"' in body

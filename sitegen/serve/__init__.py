@@ -86,6 +86,7 @@ def run(args: argparse.Namespace) -> int:
         port=port,
         polling=bool(getattr(args, "poll", False)),
         verbose=bool(getattr(args, "verbose", False)),
+        base_url=cfg.base_url,
     )
     if not is_loopback(host):
         print(f"sitegen serve: warning: listening on {host}: anyone who can reach this machine can read the site",

@@ -11,6 +11,8 @@ failed build, the error overlay) injected here, at serve time only.
 
 from __future__ import annotations
 
+import html
+
 import json
 import mimetypes
 import os
@@ -130,8 +132,12 @@ class App:
         loopback_only: bool = True,
         keepalive: float = 15.0,
         first_build_wait: float = 60.0,
+        base_url: str | None = None,
     ) -> None:
         self.root = root
+        self.base_url = base_url
+        """The published site's URL (``sitegen.toml``): 404.html links to it, and the
+        server points those links at itself instead."""
         self.state = state
         self.loopback_only = loopback_only
         """Refuse Host headers other than localhost/127.0.0.1/[::1] (DNS rebinding)."""
@@ -250,7 +256,18 @@ class App:
         if data is None:
             msg = "Not found." if self.root.is_dir() else "The site has not been built yet."
             data = error_page(None, title="404 Not found", body=msg).encode()
+        else:
+            data = self._local_links(data)
         return self._html(404, data, snap)
+
+    def _local_links(self, data: bytes) -> bytes:
+        """404.html's absolute links to the published site, pointed at this server's root."""
+        if not self.base_url:
+            return data
+        base = self.base_url if self.base_url.endswith("/") else self.base_url + "/"
+        for form in {base, html.escape(base)}:
+            data = data.replace(f'="{form}'.encode(), b'="/')
+        return data
 
     def _html(self, status: int, data: bytes, snap: Snapshot) -> Response:
         return self._bytes(status, inject(data, client_snippet(snap)), TYPES[".html"])

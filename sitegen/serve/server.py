@@ -48,12 +48,13 @@ class Server:
         polling: bool = False,
         log: Callable[[str], None] = _stderr,
         verbose: bool = False,
+        base_url: str | None = None,
     ) -> None:
         self.out = Path(out).absolute()
         self.log = log
         self.state = BuildState()
         self.builder = Builder(build, self.state, log)
-        self.app = App(self.out, self.state, loopback_only=is_loopback(host))
+        self.app = App(self.out, self.state, loopback_only=is_loopback(host), base_url=base_url)
         try:
             self.httpd = SiteHTTPServer((host, port), self.app, verbose=verbose)
         except OSError as err:
