@@ -3,21 +3,36 @@
 sgsReg("overlay", function (api) {
   "use strict";
   var cache = api.cache;
-  function ox() { return cache["o/x"] || { del: {}, add: {}, labels: {}, pk: [] }; }
-  function overKey(stem) { return api.fileKey(api.shardKey(stem)); }
-  /* [[doc, impact], ...] of a stem ("p") or a stem pair ("b") in the overlay's letters */
-  function rows(kind, key, stem) {
-    var op = cache["o/p/" + overKey(stem)];
+  /* o/x ships each letter's facet values as indexes into fv ([facet, value] pairs); expanded once */
+  function expand(fv, m) {
+    var out = {};
+    Object.keys(m).forEach(function (d) {
+      var fs = out[d] = {};
+      m[d].forEach(function (i) { (fs[fv[i][0]] = fs[fv[i][0]] || []).push(fv[i][1]); });
+    });
+    return out;
+  }
+  function ox() {
+    var x = cache["o/x"];
+    if (!x) return { del: {}, add: {}, labels: {}, op: 1, ph: [], ob: 1, bh: [] };
+    if (!x.e) x.e = { del: expand(x.fv, x.del), add: expand(x.fv, x.add), labels: x.labels, op: x.op, ph: x.ph, ob: x.ob, bh: x.bh };
+    return x.e;
+  }
+  /* overlay postings of a stem ("p") or a stem pair ("b") are in FNV-1a hash shards o/p/<h>, o/b/<h> */
+  function file(kind, key) { var x = ox(), h = api.fnv1a(key) % x["o" + kind]; return x[kind + "h"].indexOf(h) >= 0 ? "o/" + kind + "/" + h : null; }
+  /* [[doc, impact], ...] of a stem or a stem pair in the overlay's letters */
+  function rows(kind, key) {
+    var f = file(kind, key), op = f && cache[f];
     return (op && op[kind][key]) || [];
   }
   function has(doc, f, v) { var fs = ox().add[doc]; return !!(fs && fs[f] && fs[f].indexOf(v) >= 0); }
   function docs(f, v) { return Object.keys(ox().add).filter(function (d) { return has(d, f, v); }).map(Number); }
   return {
-    /* round 2: the o/p file of a stem, when the overlay has one */
-    need: function (stem, need) { if (ox().pk.indexOf(api.shardKey(stem)) >= 0) need.add("o/p/" + overKey(stem)); },
+    /* round 2: the overlay file of a stem or (with pair) a stem pair, when the overlay has one */
+    need: function (stem, need, pair) { var f = pair ? file("b", pair) : file("p", stem); if (f) need.add(f); },
     /* main postings (or null) + the overlay's rows; n counts the live letters (idf) */
     merged: function (main, kind, key, stem) {
-      var x = ox(), r = rows(kind, key, stem), m = main ? main.docs.length : 0, live = 0, i;
+      var x = ox(), r = rows(kind, key), m = main ? main.docs.length : 0, live = 0, i;
       var ds = new Int32Array(m + r.length), imp = new Float32Array(m + r.length);
       if (main) { ds.set(main.docs); imp.set(main.imp); }
       for (i = 0; i < r.length; i++) { ds[m + i] = r[i][0]; imp[m + i] = r[i][1]; } // overlay docs number after the main ones
@@ -33,7 +48,7 @@ sgsReg("overlay", function (api) {
       var x = ox(), delta = {}, inMain = new Set(api.postings(entry).docs);
       var bump = function (fs, by) { (fs[f] || []).forEach(function (v) { delta[v] = (delta[v] || 0) + by; }); };
       for (var d in x.del) if (inMain.has(+d)) bump(x.del[d], -1);
-      rows("p", stem, stem).forEach(function (r) { if (x.add[r[0]]) bump(x.add[r[0]], 1); });
+      rows("p", stem).forEach(function (r) { if (x.add[r[0]]) bump(x.add[r[0]], 1); });
       rowsF.forEach(function (r) { r[3] += delta[r[0]] || 0; delete delta[r[0]]; });
       Object.keys(delta).forEach(function (v) { rowsF.push([v, (x.labels[f] || {})[v] || v, 0, delta[v]]); });
     },

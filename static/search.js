@@ -227,7 +227,7 @@
       var single = wantFacets && meta.fcmin && !fnames.length && clauses.length === 1 && clauses[0].word && !clauses[0].prefix;
       var facetLoads = (wantFacets ? (single ? ["labels"] : meta.facets) : fnames).map(function (f) { return load("v/" + f); });
       if (meta.o) facetLoads.push(load("o/x"), load("overlay").then(function (mk) {
-        OV = mk({ cache: cache, meta: meta, postings: postings, shardKey: shardKey, fileKey: fileKey });
+        OV = mk({ cache: cache, meta: meta, postings: postings, shardKey: shardKey, fileKey: fileKey, fnv1a: fnv1a });
       }));
       // round 1: dictionary shards (facet files in parallel)
       var res = Promise.all(clauses.map(function (c) {
@@ -256,7 +256,7 @@
         clauses.forEach(function (c) {
           if (c.alts) c.alts.forEach(function (a) { if (a.shard !== undefined) need.add("p/" + a.shard); if (OV) OV.need(a.stem, need); });
           if (c.parts) c.parts.forEach(function (a, i) {
-            if (i && a && c.parts[i - 1]) { need.add("b/" + (fnv1a(c.parts[i - 1].stem + " " + a.stem) % meta.nb)); if (OV) OV.need(c.parts[i - 1].stem, need); }
+            if (i && a && c.parts[i - 1]) { var pk = c.parts[i - 1].stem + " " + a.stem; need.add("b/" + (fnv1a(pk) % meta.nb)); if (OV) OV.need(0, need, pk); }
           });
         });
         return Promise.all(Array.from(need, load)).then(function () {

@@ -125,9 +125,10 @@ def _live_docs(root: Path, word: str, second: str | None = None) -> list[str]:
     stem = main["w"].get(word) or over["w"].get(word)
     if stem is None:
         return []
-    skey = file_key(shard_key(stem, meta["depth"]))
-    if meta.get("o") and (root / "o" / "p" / f"{skey}.js").is_file():
-        over.update(_load(root / "o" / "p" / f"{skey}.js"))
+    if meta.get("o"):
+        op = _load(root / "o" / "x.js")["op"]
+        if (root / "o" / "p" / f"{fnv1a(stem) % op}.js").is_file():
+            over.update(_load(root / "o" / "p" / f"{fnv1a(stem) % op}.js"))
     docs: list[int] = []
     if second is None:
         if stem in main["s"]:
@@ -137,7 +138,10 @@ def _live_docs(root: Path, word: str, second: str | None = None) -> list[str]:
         pair = f"{stem} {whoosh_index.stem_of(second)}"
         shard = _load(root / "b" / f"{fnv1a(pair) % meta['nb']}.js")
         docs += _docset(shard[pair]["d"]) if pair in shard else []
-        docs += [d for d, _ in over["b"].get(pair, [])]
+        if meta.get("o"):
+            ob = _load(root / "o" / "x.js")["ob"]
+            if (root / "o" / "b" / f"{fnv1a(pair) % ob}.js").is_file():
+                docs += [d for d, _ in _load(root / "o" / "b" / f"{fnv1a(pair) % ob}.js")["b"].get(pair, [])]
     return sorted(frag_ids[d] for d in docs if d not in gone)
 
 

@@ -6,13 +6,17 @@ writes only the letter's fragment and a few overlay files under ``site/search/o/
 
 - ``o/x.js``       doc numbers no longer live (``del``: number -> facet values, so precomputed
                    facet counts can be corrected), the overlay letters' facet values (``add``) and
-                   labels of facet values the main index does not know.
+                   labels of facet values the main index does not know; a letter's facet values
+                   are indexes into ``fv``, the overlay's ``[facet, value]`` pairs (a tenth of
+                   the bytes of ``{facet: [values]}``: every query loads this file).
 - ``o/d/<c>.js``   per first character: the overlay letters' word forms starting with it -> stem
                    (``w``); ``meta.js``'s ``od`` lists these characters, so the client asks only
                    for files that exist (no 404s) and finds new words' shards without key lists.
-- ``o/p/<key>.js`` per shard key *of the stem* (listed in ``o/x``'s ``pk``): the overlay postings
-                   ``[[doc, impact], ...]`` of those stems (``p``) and of the stem pairs starting
-                   with them (``b``).
+- ``o/p/<h>.js``   the overlay postings ``[[doc, impact], ...]`` of stems (``p``), in ``o/x``'s
+                   ``op`` shards by FNV-1a hash of the stem (~6 KB each; ``ph`` lists the files
+                   written, so the client asks for no missing file).
+- ``o/b/<h>.js``   the same for stem pairs ``"stemA stemB"`` (``b``; ``ob`` shards, ``bh``): a
+                   word query loads no pairs, a phrase only its pairs' shards.
 
 ``meta.js`` gains ``"o": 1`` and ``od`` (the client then loads ``o/x`` and the ``o/d`` file of
 each query word's first character in round 1, and the ``o/p`` files of its stems with the postings in round 2) and the new doc count.  A changed letter gets a new
@@ -48,6 +52,10 @@ FOLD_SHARE = 100
 """Larger archives fold in past one overlay letter in ``FOLD_SHARE`` live letters ..."""
 OVERLAY_MAX = 400
 """... and always past this many (the overlay files a query loads grow with the overlay)."""
+
+
+ROW_BYTES = 12
+"""Estimated bytes of one overlay posting ``[doc,impact],`` (sizes the ``o/b`` shards)."""
 
 
 def fold_limit(live: int) -> int:
@@ -162,7 +170,7 @@ def _compact(ov: Overlay, site_dir: Path, index_dir: Path, nfiles: int, out: si.
 
 def _render(ov: Overlay, main: dict[str, Any], root: Path, out: si._Writer) -> None:
     """Write ``o/x.js``, the ``o/d`` files, ``meta.js`` (and new keys into ``d/_i`` lists)."""
-    depth, avgdl = main["depth"], main["avgdl"] or 1.0
+    avgdl = main["avgdl"] or 1.0
     scale = si.NORM_LEVELS / si.NORM_MAX / avgdl
     stems = si._Stems()
     by_first: dict[str, dict[str, str]] = defaultdict(dict)
@@ -186,20 +194,33 @@ def _render(ov: Overlay, main: dict[str, Any], root: Path, out: si._Writer) -> N
     for stem, forms in forms_of.items():
         for form in forms:
             by_first[form[0]][form] = stem
-    by_stem: dict[str, dict[str, Any]] = defaultdict(lambda: {"p": {}, "b": {}})
-    for stem, rows in post.items():
-        entry = by_stem[si.shard_key(stem, depth)]
-        entry["p"][stem] = rows
-        entry["b"].update(pairs.get(stem, {}))
+    def hashed(kind: str, postings: dict[str, list[list[int]]]) -> tuple[int, dict[int, dict[str, Any]]]:
+        """``postings`` in FNV-1a hash shards of ~DICT_BUDGET bytes: (shard count, shard -> data)."""
+        nrows = sum(map(len, postings.values()))
+        count = max(1, min(4096, nrows * ROW_BYTES // si.DICT_BUDGET + 1))
+        shards: dict[int, dict[str, Any]] = defaultdict(lambda: {kind: {}})
+        for key, rows in postings.items():
+            shards[si.fnv1a(key) % count][kind][key] = rows
+        return count, shards
+
+    op, by_stem = hashed("p", post)
+    ob, by_pair = hashed("b", {k: r for ps in pairs.values() for k, r in ps.items()})
     files = {f"{si.OVERLAY_DIR}/d/{si.file_key(c)}": {"w": w} for c, w in by_first.items()}
-    files.update({f"{si.OVERLAY_DIR}/p/{si.file_key(k)}": e for k, e in by_stem.items()})
+    files.update({f"{si.OVERLAY_DIR}/p/{h}": e for h, e in by_stem.items()})
+    files.update({f"{si.OVERLAY_DIR}/b/{h}": e for h, e in by_pair.items()})
     for name in ov.keys - files.keys():
         out.unlink(name + ".js")
     for name, data in files.items():
         out.put(name + ".js", si._js(name, data))
     ov.keys = set(files)
-    x = {"del": {str(k): v.facets for k, v in ov.gone.items()}, "add": {str(k): v.facets for k, v in ov.docs.items()},
-         "labels": labels, "pk": sorted(by_stem)}
+    fv: dict[tuple[str, str], int] = {}
+
+    def values(facets: dict[str, tuple[str, ...]]) -> list[int]:
+        return [fv.setdefault((f, v), len(fv)) for f, vs in facets.items() for v in vs]
+
+    x = {"del": {str(k): values(v.facets) for k, v in ov.gone.items()}, "add": {str(k): values(v.facets) for k, v in ov.docs.items()},
+         "labels": labels, "op": op, "ph": sorted(by_stem), "ob": ob, "bh": sorted(by_pair)}
+    x["fv"] = [list(k) for k in fv]
     out.put(f"{si.OVERLAY_DIR}/x.js", si._js(f"{si.OVERLAY_DIR}/x", x))
     meta = _read_js(root / "meta.js")
     meta.update(n=ov.n, live=sum(1 for i in main["ids"] if i is not None) - len(ov.gone) + len(ov.docs), o=1, od="".join(sorted(by_first)))
