@@ -288,3 +288,15 @@ def test_split_build_writes_the_same_files(tmp_path: Path) -> None:
     assert one == two
     a, b = (static_index._load_state(tmp_path / n / "ix") for n in ("one", "two"))
     assert a.pairs == b.pairs and a.post == b.post and a.nb == b.nb and a.forms == b.forms
+
+
+def test_append_clamps_term_frequencies() -> None:
+    """Postings pack ``doc << 8 | min(tf, 255)``, with and without a frequency above 255 in the letter."""
+    from collections import Counter, defaultdict
+
+    from sitegen.search.static_index import _append, _new_array
+
+    table: defaultdict = defaultdict(_new_array)
+    _append(table, Counter({7: 3, 9: 255}), 5 << 8)
+    _append(table, Counter({7: 300, 9: 1}), 6 << 8)
+    assert list(table[7]) == [5 << 8 | 3, 6 << 8 | 255] and list(table[9]) == [5 << 8 | 255, 6 << 8 | 1]

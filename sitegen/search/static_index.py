@@ -524,8 +524,12 @@ def _new_array() -> array:  # type: ignore[type-arg]
 
 def _append(table: Any, counts: Counter[int], base: int) -> None:
     """C-level loop: append ``base | min(tf, 255)`` to each key's array in ``table``."""
-    deque(map(array.append, map(table.__getitem__, counts.keys()),
-              map(operator.or_, repeat(base), map(min, counts.values(), repeat(TF_MAX)))), maxlen=0)
+    tfs = counts.values()
+    if max(tfs, default=0) <= TF_MAX:  # nearly always: no clamp per posting (a fifth of this loop)
+        packed = map(base.__or__, tfs)
+    else:
+        packed = map(operator.or_, repeat(base), map(min, tfs, repeat(TF_MAX)))
+    deque(map(array.append, map(table.__getitem__, counts.keys()), packed), maxlen=0)
 
 
 class _Analyser:

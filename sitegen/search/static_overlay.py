@@ -50,7 +50,7 @@ MAX_DOCS = 40
 at archives of up to ``MAX_DOCS * FOLD_SHARE`` letters."""
 FOLD_SHARE = 100
 """Larger archives fold in past one overlay letter in ``FOLD_SHARE`` live letters ..."""
-OVERLAY_MAX = 400
+OVERLAY_MAX = 200
 """... and always past this many (the overlay files a query loads grow with the overlay)."""
 
 
@@ -177,7 +177,7 @@ def _render(ov: Overlay, main: dict[str, Any], root: Path, out: si._Writer) -> N
     post: dict[str, list[list[int]]] = defaultdict(list)
     pairs: dict[str, dict[str, list[list[int]]]] = defaultdict(lambda: defaultdict(list))
     forms_of: dict[str, set[str]] = defaultdict(set)
-    labels: dict[str, dict[str, str]] = defaultdict(dict)
+    labels: dict[str, dict[str, str]] = defaultdict(dict)  # then only values the main index has no letter with
     for num, doc in sorted(ov.docs.items()):
         tf, pc, dl = si.analyse(doc, stems)
         level = min(si.NORM_LEVELS - 1, int(dl * scale))
@@ -191,6 +191,8 @@ def _render(ov: Overlay, main: dict[str, Any], root: Path, out: si._Writer) -> N
                 forms_of[stems[form]].add(form)
         for facet, values in doc.labels.items():
             labels[facet].update(values)
+    known = {(f, v) for fs in main["facets"] if fs for f, vs in fs.items() for v in vs}
+    labels = {f: kept for f, ls in labels.items() if (kept := {v: l for v, l in ls.items() if (f, v) not in known})}
     for stem, forms in forms_of.items():
         for form in forms:
             by_first[form[0]][form] = stem
