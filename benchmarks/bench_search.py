@@ -242,13 +242,16 @@ def time_update(letters: list[Any], site: Path, ix: Path) -> dict[str, Any]:
 
 
 def grow_overlay(letters_pickle: Path, count: int, site: Path, ix: Path) -> dict[str, Any]:
-    """Change ``count`` letters (every 50th, text appended) through the overlay without folding it in."""
+    """Change ``count`` letters (evenly spread, text appended) through the overlay without folding
+    it in (a changed letter is two overlay entries: its old and new doc number)."""
     import pickle
     from dataclasses import replace
 
     from sitegen.search import static_overlay
     from sitegen.search.documents import documents
 
+    if (site / "search" / "o").is_dir():  # start from an empty overlay (an earlier run's is folded in)
+        static_overlay.update([], [], site, ix, fold=True)
     letters = pickle.loads(letters_pickle.read_bytes())
     picked = letters[:: max(1, len(letters) // count)][:count]
     changed = documents([replace(l, text=l.text + " Zygapophyseal.") for l in picked])

@@ -13,7 +13,7 @@ writes only the letter's fragment and a few overlay files under ``site/search/o/
                    (``w``); ``meta.js``'s ``od`` lists these characters, so the client asks only
                    for files that exist (no 404s) and finds new words' shards without key lists.
 - ``o/p/<h>.js``   the overlay postings ``[[doc, impact], ...]`` of stems (``p``), in ``o/x``'s
-                   ``op`` shards by FNV-1a hash of the stem (~6 KB each; ``ph`` lists the files
+                   ``op`` shards by FNV-1a hash of the stem (~3 KB each; ``ph`` lists the files
                    written, so the client asks for no missing file).
 - ``o/b/<h>.js``   the same for stem pairs ``"stemA stemB"`` (``b``; ``ob`` shards, ``bh``): a
                    word query loads no pairs, a phrase only its pairs' shards.
@@ -55,7 +55,9 @@ OVERLAY_MAX = 200
 
 
 ROW_BYTES = 12
-"""Estimated bytes of one overlay posting ``[doc,impact],`` (sizes the ``o/b`` shards)."""
+"""Estimated bytes of one overlay posting ``[doc,impact],`` (sizes the ``o/p`` and ``o/b`` shards)."""
+SHARD_BYTES = 3_000
+"""Target size of an ``o/p`` / ``o/b`` shard (hashing is uneven: the largest are about twice that)."""
 
 
 def fold_limit(live: int) -> int:
@@ -197,9 +199,9 @@ def _render(ov: Overlay, main: dict[str, Any], root: Path, out: si._Writer) -> N
         for form in forms:
             by_first[form[0]][form] = stem
     def hashed(kind: str, postings: dict[str, list[list[int]]]) -> tuple[int, dict[int, dict[str, Any]]]:
-        """``postings`` in FNV-1a hash shards of ~DICT_BUDGET bytes: (shard count, shard -> data)."""
+        """``postings`` in FNV-1a hash shards of ~SHARD_BYTES: (shard count, shard -> data)."""
         nrows = sum(map(len, postings.values()))
-        count = max(1, min(4096, nrows * ROW_BYTES // si.DICT_BUDGET + 1))
+        count = max(1, min(4096, nrows * ROW_BYTES // SHARD_BYTES + 1))
         shards: dict[int, dict[str, Any]] = defaultdict(lambda: {kind: {}})
         for key, rows in postings.items():
             shards[si.fnv1a(key) % count][kind][key] = rows
