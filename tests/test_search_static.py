@@ -300,3 +300,23 @@ def test_append_clamps_term_frequencies() -> None:
     _append(table, Counter({7: 3, 9: 255}), 5 << 8)
     _append(table, Counter({7: 300, 9: 1}), 6 << 8)
     assert list(table[7]) == [5 << 8 | 3, 6 << 8 | 255] and list(table[9]) == [5 << 8 | 255, 6 << 8 | 1]
+
+
+def test_overlay_labels_only_new_values(tmp_path: Path) -> None:
+    """o/x.js carries labels only for facet values v/labels.js lacks, and each overlay letter's
+    values as indexes into its [facet, value] table."""
+    from dataclasses import replace
+
+    from sitegen.search import update_indexes
+
+    letters = sample_letters()
+    site, ix = tmp_path / "site", tmp_path / "ix"
+    build_indexes(letters, site, ix)
+    changed = replace(letters[0], items=(replace(letters[0].items[0], decision="modified"),))
+    update_indexes([changed, replace(letters[1], text=letters[1].text + " Zygapophyseal.")], [], site, ix)
+    x = _load(site / "search" / "o" / "x.js")
+    known = {(f, row[0]) for f, rows in _load(site / "search" / "v" / "labels.js").items() for row in rows}
+    assert ("decision", "modified") not in known and "modified" in x["labels"]["decision"]
+    assert not any((f, v) in known for f, ls in x["labels"].items() for v in ls)
+    added = [{tuple(x["fv"][i]) for i in vals} for vals in x["add"].values()]
+    assert ("decision", "modified") in set().union(*added) and len(x["del"]) == 2

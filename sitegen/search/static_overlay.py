@@ -179,7 +179,7 @@ def _render(ov: Overlay, main: dict[str, Any], root: Path, out: si._Writer) -> N
     post: dict[str, list[list[int]]] = defaultdict(list)
     pairs: dict[str, dict[str, list[list[int]]]] = defaultdict(lambda: defaultdict(list))
     forms_of: dict[str, set[str]] = defaultdict(set)
-    labels: dict[str, dict[str, str]] = defaultdict(dict)  # then only values the main index has no letter with
+    labels: dict[str, dict[str, str]] = defaultdict(dict)  # then only values v/labels.js lacks
     for num, doc in sorted(ov.docs.items()):
         tf, pc, dl = si.analyse(doc, stems)
         level = min(si.NORM_LEVELS - 1, int(dl * scale))
@@ -193,7 +193,10 @@ def _render(ov: Overlay, main: dict[str, Any], root: Path, out: si._Writer) -> N
                 forms_of[stems[form]].add(form)
         for facet, values in doc.labels.items():
             labels[facet].update(values)
-    known = {(f, v) for fs in main["facets"] if fs for f, vs in fs.items() for v in vs}
+    try:  # the values the client has rows for (a few KB; no pass over every letter's facets)
+        known = {(f, row[0]) for f, rows in _read_js(root / "v" / "labels.js").items() for row in rows}
+    except (OSError, ValueError):
+        known = set()
     labels = {f: kept for f, ls in labels.items() if (kept := {v: l for v, l in ls.items() if (f, v) not in known})}
     for stem, forms in forms_of.items():
         for form in forms:
