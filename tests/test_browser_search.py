@@ -293,7 +293,7 @@ def test_update_results_equal_a_clean_build(page: Any, tmp_path: Path, monkeypat
                ('"red flags"', {}), ("inj*", {}), ("radic*", {}), ("patient", {"decision": "upheld"}),
                ("injection", {"decision": "overturned"}), ("flags", {"year": "2012"})]
     got: dict[str, list[Any]] = {}
-    failed: list[str] = []  # the client asks only for overlay files that exist (meta.od, o/x's pk)
+    failed: list[str] = []  # the client asks only for overlay files that exist (meta.od, o/x's ph and bh)
     page.on("requestfailed", lambda r: failed.append(r.url))
     for name, site in sites.items():
         page.goto((site / "search.html").as_uri())
