@@ -41,7 +41,7 @@ from sitegen.spool import SpoolWriter, stream_exports
 from sitegen.plan import (CASES_PER_INDEX, Task, case_index_paths, file_key, letters_key, plan, plan_context,
                           site_key)
 from sitegen.render import DEFAULT_STATIC, Renderer, make_env, render_case, render_group_pages, template_hashes
-from sitegen.write import SiteWriter
+from sitegen.write import SiteWriter, remove_page
 
 T = TypeVar("T")
 R = TypeVar("R")
@@ -1095,17 +1095,7 @@ def _commit_in_place(tmp: Path, out: Path, writer: SiteWriter, old: Manifest, ne
     for path in old.pages:
         if path in new.pages or path in writer.written:
             continue
-        try:
-            os.unlink(os.path.join(dst_root, path))
-        except FileNotFoundError:
-            pass
-        folder = posixpath.dirname(path)
-        while folder:
-            try:
-                os.rmdir(os.path.join(dst_root, folder))
-            except OSError:
-                break
-            folder = posixpath.dirname(folder)
+        remove_page(dst_root, path)
 
 
 def _run_search(cfg: SiteConfig, archive: Archive, slims: dict[str, Slim], memory: dict[str, Letter] | None,

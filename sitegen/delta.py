@@ -46,7 +46,7 @@ from sitegen.markdown import Page
 from sitegen.model import Letter
 from sitegen.plan import PlanContext, Task, case_task, file_key, group_task, summary_tasks
 from sitegen.render import Renderer
-from sitegen.write import SiteWriter
+from sitegen.write import SiteWriter, remove_page
 
 SUMMARY_KINDS = ("index", "cases", "page", "home", "search", "404")
 """Kinds of the tasks :func:`~sitegen.plan.summary_tasks` makes."""
@@ -356,17 +356,7 @@ def delta_build(cfg: SiteConfig, session: Any, live: Live, changed: Iterable[Pat
             made.add(parent)
         os.replace(os.path.join(str(tmp), path), dst)
     for path in sorted(stale - writer.written.keys()):
-        try:
-            os.unlink(os.path.join(out, path))
-        except FileNotFoundError:
-            pass
-        folder = posixpath.dirname(path)
-        while folder:
-            try:
-                os.rmdir(os.path.join(out, folder))
-            except OSError:
-                break
-            folder = posixpath.dirname(folder)
+        remove_page(out, path)
     report.pages = live.html_pages
     report.files = len(new.pages) + 3
     report.bytes = writer.bytes_written

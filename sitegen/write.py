@@ -7,11 +7,29 @@ output, so they cost no copy and the previous output is never modified."""
 from __future__ import annotations
 
 import os
+import posixpath
 import shutil
 from pathlib import Path
 from typing import BinaryIO
 
 from sitegen.errors import BuildError
+
+
+
+def remove_page(out: str, path: str) -> None:
+    """Delete the file of a page that no longer exists from the output folder ``out``, then
+    the folders it leaves empty (up to, not including, ``out``)."""
+    try:
+        os.unlink(os.path.join(out, path))
+    except FileNotFoundError:
+        pass
+    folder = posixpath.dirname(path)
+    while folder:
+        try:
+            os.rmdir(os.path.join(out, folder))
+        except OSError:
+            break
+        folder = posixpath.dirname(folder)
 
 
 class SiteWriter:
