@@ -35,14 +35,20 @@ RELOAD_JS = r"""(function () {
     return n;
   }
 
+  // The overlay's stylesheet is loaded with the page, not when an error comes in: a link
+  // added then would show the overlay unstyled until it arrives.
+  function styles() {
+    if (!document.querySelector('link[href="' + CSS + '"]') && document.head) {
+      document.head.appendChild(node("link", {rel: "stylesheet", href: CSS}));
+    }
+  }
+
   function show(err) {
     if (dismissed === key(err)) return;
     var old = document.getElementById(ID);
     if (old && old.getAttribute("data-key") === key(err)) return;
     if (old) old.remove();
-    if (!document.querySelector('link[href="' + CSS + '"]')) {
-      document.head.appendChild(node("link", {rel: "stylesheet", href: CSS}));
-    }
+    styles();
     var el = node("div", {id: ID, role: "alertdialog", "aria-modal": "true",
                           "aria-labelledby": ID + "-title", "aria-describedby": ID + "-message"});
     el.setAttribute("data-key", key(err));
@@ -107,6 +113,7 @@ RELOAD_JS = r"""(function () {
     wire(existing, seen);
   }
 
+  styles();
   document.addEventListener("visibilitychange", function () {
     if (document.visibilityState === "hidden") disconnect(); else connect();
   });
