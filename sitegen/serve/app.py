@@ -12,7 +12,6 @@ failed build, the error overlay) injected here, at serve time only.
 from __future__ import annotations
 
 import html
-
 import json
 import mimetypes
 import os

@@ -56,7 +56,7 @@ class Builder:
                 info = error_info(exc)
                 self.state.build_failed(info)
                 self._record(changed, False, wall0, cpu0, info)
-                first = info.message.strip().splitlines()[0] if info.message.strip() else info.title
+                first = _first_line(info)
                 named = not info.file or info.file in first
                 self.log(f"build failed: {first}" if named else f"build failed: {info.location()}: {first}")
                 return False
@@ -76,7 +76,7 @@ class Builder:
         except (Exception, SystemExit) as exc:  # noqa: BLE001 - as for the build itself
             info = error_info(exc)
             self.state.build_failed(info)
-            self.log(f"build failed (after the reload): {info.message.strip().splitlines()[0] if info.message.strip() else info.title}")
+            self.log(f"build failed (after the reload): {_first_line(info)}")
             return False
         finally:
             self.finish_wall, self.finish_cpu = time.perf_counter() - wall0, time.thread_time() - cpu0
@@ -94,3 +94,9 @@ class Builder:
             error=err,
         )
         return self.last
+
+
+def _first_line(info: ErrorInfo) -> str:
+    """The first line of an error's message (its title when the message is empty), for the log."""
+    message = info.message.strip()
+    return message.splitlines()[0] if message else info.title
