@@ -15,7 +15,6 @@ from typing import BinaryIO
 from sitegen.errors import BuildError
 
 
-
 def remove_page(out: str, path: str) -> None:
     """Delete the file of a page that no longer exists from the output folder ``out``, then
     the folders it leaves empty (up to, not including, ``out``)."""
@@ -61,9 +60,7 @@ class SiteWriter:
 
     def keep(self, path: str, origin: str = "") -> bool:
         """Claim ``path`` as already present in the output (in-place builds); writes nothing."""
-        if path in self.written:
-            raise BuildError(f"two outputs for {path}: {self.written[path]} and {origin or path}")
-        self.written[path] = origin or path
+        self._reserve(path, origin or path)
         self.kept.add(path)
         return True
 
@@ -71,12 +68,16 @@ class SiteWriter:
         self.written.pop(path, None)
         self.kept.discard(path)
 
-    def _claim(self, path: str, origin: str) -> str:
+    def _reserve(self, path: str, origin: str) -> None:
+        """Record ``path`` as an output of ``origin``; refuse paths outside the site and a second output."""
         if path.startswith("/") or ".." in path.split("/"):
             raise BuildError(f"{origin}: output path {path!r} escapes the site folder")
         if path in self.written:
             raise BuildError(f"two outputs for {path}: {self.written[path]} and {origin}")
         self.written[path] = origin
+
+    def _claim(self, path: str, origin: str) -> str:
+        self._reserve(path, origin)
         target = os.path.join(self._root, path)
         parent = os.path.dirname(target)
         if parent not in self._dirs:
