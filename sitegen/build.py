@@ -17,7 +17,6 @@ import gc
 import importlib
 import multiprocessing
 import os
-import posixpath
 import shutil
 import signal
 import sys
@@ -38,8 +37,8 @@ from sitegen.markdown import Page, load_note, load_page
 from sitegen.model import Letter
 from sitegen.progress import Progress
 from sitegen.spool import SpoolWriter, stream_exports
-from sitegen.plan import (CASES_PER_INDEX, Task, case_index_paths, file_key, letters_key, plan, plan_context,
-                          site_key)
+from sitegen.plan import (CASES_PER_INDEX, Task, case_index_paths, file_key, letter_copies, letters_key, original_url,
+                          plan, plan_context, site_key)
 from sitegen.render import DEFAULT_STATIC, Renderer, make_env, render_case, render_group_pages, template_hashes
 from sitegen.write import SiteWriter, remove_page
 
@@ -661,18 +660,9 @@ def _copy_plan(cfg: SiteConfig, sources: Sources, archive: Archive, index: Lette
             taken.add(site_path)
             out.append((file, site_path, file_key(file)))
     files = index.files if index is not None else {}
-    base = str(cfg.content_dir) + "/"
     for letter in archive.letters:
-        src = base + letter.source
-        stem, suffix = posixpath.splitext(posixpath.basename(letter.source))
         known = files.get(letter.source)
-        if known is not None:
-            out.append((src, urls.letter_file_url(letter.id, suffix or ".txt"), "letter:" + known[2]))
-        elif os.path.isfile(src):
-            out.append((src, urls.letter_file_url(letter.id, suffix or ".txt"), file_key(Path(src))))
-        pdf = sources.originals.get(stem)
-        if pdf is not None:
-            out.append((pdf, urls.letter_file_url(letter.id, ".pdf"), file_key(pdf)))
+        out += letter_copies(cfg, sources, letter, known[2] if known is not None else None)
     return out
 
 
@@ -927,14 +917,11 @@ def _render(cfg: SiteConfig, archive: Archive, sources: Sources, slims: dict[str
     r = Renderer(cfg, env, pages)
     titles = {slug: g.title for slug, g in archive.procedures.items()}
     originals: dict[str, str] = {}
-    base = str(cfg.content_dir)
     known = index_files or {}
     for letter in archive.letters:
-        stem, suffix = os.path.splitext(posixpath.basename(letter.source))
-        if stem in sources.originals:
-            originals[letter.id] = urls.letter_file_url(letter.id, ".pdf")
-        elif letter.source in known or os.path.isfile(os.path.join(base, letter.source)):
-            originals[letter.id] = urls.letter_file_url(letter.id, suffix or ".txt")
+        url = original_url(cfg, sources, known, letter)
+        if url is not None:
+            originals[letter.id] = url
     notes: dict[tuple[str, str], str] = {}
     for kind, found in (("procedure", sources.procedure_notes), ("guideline", sources.guideline_notes)):
         groups = archive.procedures if kind == "procedure" else archive.guidelines
@@ -1008,7 +995,7 @@ def _live_state(cfg: SiteConfig, sources: Sources, archive: Archive, tax_titles:
                 slims: dict[str, Slim], index: LetterIndex, report: BuildReport, session: Session, new: Manifest,
                 search: bool) -> Any:
     """What the next edit build of this session starts from (sitegen.delta)."""
-    from sitegen.delta import Live, letter_copies, task_id
+    from sitegen.delta import Live, task_id
 
     ctx, tasks, r, pages = session.last_plan
     session.last_plan = None

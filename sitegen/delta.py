@@ -27,7 +27,6 @@ random edit sequences through this path).
 from __future__ import annotations
 
 import os
-import posixpath
 import shutil
 import time
 from bisect import bisect_left
@@ -43,8 +42,8 @@ from sitegen.config import SiteConfig
 from sitegen.discover import LETTER_SUFFIXES, Sources
 from sitegen.errors import BuildError
 from sitegen.markdown import Page
-from sitegen.model import Letter
-from sitegen.plan import PlanContext, Task, case_task, file_key, group_task, summary_tasks
+from sitegen.plan import (PlanContext, Task, archive_groups, case_task, group_task, letter_copies,
+                          original_url, summary_tasks)
 from sitegen.render import Renderer
 from sitegen.write import SiteWriter, remove_page
 
@@ -81,21 +80,6 @@ class Live:
     """HTML pages in the manifest (kept up to date by each edit build)."""
     summary_ids: set[tuple[str, Any]] | None = None
     """Ids of the summary tasks in ``tasks`` (None: not collected yet)."""
-
-
-def letter_copies(cfg: SiteConfig, sources: Sources, letter: Letter, sha: str | None) -> tuple[tuple[str, str, str], ...]:
-    """The files ``_copy_plan`` copies for one letter: its text and its original PDF."""
-    src = str(cfg.content_dir) + "/" + letter.source
-    stem, suffix = posixpath.splitext(posixpath.basename(letter.source))
-    out = []
-    if sha is not None:
-        out.append((src, urls.letter_file_url(letter.id, suffix or ".txt"), "letter:" + sha))
-    elif os.path.isfile(src):
-        out.append((src, urls.letter_file_url(letter.id, suffix or ".txt"), file_key(Path(src))))
-    pdf = sources.originals.get(stem)
-    if pdf is not None:
-        out.append((str(pdf), urls.letter_file_url(letter.id, ".pdf"), file_key(pdf)))
-    return tuple(out)
 
 
 def letter_batch(cfg: SiteConfig, changed: Iterable[Path], letters: int) -> dict[str, str] | None:
@@ -199,7 +183,6 @@ def delta_build(cfg: SiteConfig, session: Any, live: Live, changed: Iterable[Pat
     col, ctx, slims = live.col, live.ctx, live.slims
     old_view = {lid: (ctx.dg[lid], ctx.vd[lid]) for lid in removed}
     old_touch = {lid: {k: [r.index for r in refs] for k, refs in _touches(col.cons[lid]).items()} for lid in removed}
-    old_letters = {lid: slims[lid].letter for lid in removed}
     for lid in removed:
         s = slims.pop(lid)
         index.slims.pop(s.digest, None)
@@ -234,16 +217,12 @@ def delta_build(cfg: SiteConfig, session: Any, live: Live, changed: Iterable[Pat
     # 4. plan: re-key what may have changed
     t = time.perf_counter()
     ctx.titles = {slug: g.title for slug, g in archive.procedures.items()}
-    base = str(cfg.content_dir)
     for lid in removed:
         ctx.originals.pop(lid, None)
     for s in added:
-        letter = s.letter
-        stem, suffix = os.path.splitext(posixpath.basename(letter.source))
-        if stem in live.sources.originals:
-            ctx.originals[letter.id] = urls.letter_file_url(letter.id, ".pdf")
-        elif letter.source in index.files or os.path.isfile(os.path.join(base, letter.source)):
-            ctx.originals[letter.id] = urls.letter_file_url(letter.id, suffix or ".txt")
+        url = original_url(cfg, live.sources, index.files, s.letter)
+        if url is not None:
+            ctx.originals[s.letter.id] = url
     ids = col.ids
     rekey: set[int] = set()
     for lid in taken | gone:
@@ -255,9 +234,7 @@ def delta_build(cfg: SiteConfig, session: Any, live: Live, changed: Iterable[Pat
                  for lid in gone & taken}
     all_touch = {lid: new_touch.get(lid) or {k: [] for k in _touches(col.cons[lid])} for lid in taken}
     for kind, key in sorted(affected):
-        groups = {"procedure": archive.procedures, "guideline": archive.guidelines,
-                  "specialty": archive.specialties, "region": archive.regions, "decision": archive.decisions}[kind]
-        group = groups.get(key)
+        group = archive_groups(archive, kind).get(key)
         if group is None:
             drop.append((kind, key))
             continue

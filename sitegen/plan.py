@@ -11,15 +11,19 @@ from __future__ import annotations
 
 import hashlib
 import math
+import os
+import posixpath
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Iterable, Sequence
+from typing import Any, Iterable, Mapping, Sequence
 
 from sitegen import urls
 from sitegen.cache import Slim, digest, digest_strings, render_code_hash
 from sitegen.collect import Archive, Group
 from sitegen.config import SiteConfig
+from sitegen.discover import Sources
 from sitegen.markdown import Page
+from sitegen.model import Letter
 
 CASES_PER_INDEX = 500
 """Letters per page of the letters list (no page over 1 MB)."""
@@ -254,6 +258,32 @@ def plan(cfg: SiteConfig, archive: Archive, slims: dict[str, Slim], pages: Seque
         memo.clear()
         memo.update(fresh)
     return tasks
+
+
+def letter_copies(cfg: SiteConfig, sources: Sources, letter: Letter, sha: str | None) -> tuple[tuple[str, str, str], ...]:
+    """The files a build copies for one letter: its text (``sha``: its sha256 when known) and its original PDF."""
+    src = str(cfg.content_dir) + "/" + letter.source
+    stem, suffix = posixpath.splitext(posixpath.basename(letter.source))
+    out = []
+    if sha is not None:
+        out.append((src, urls.letter_file_url(letter.id, suffix or ".txt"), "letter:" + sha))
+    elif os.path.isfile(src):
+        out.append((src, urls.letter_file_url(letter.id, suffix or ".txt"), file_key(Path(src))))
+    pdf = sources.originals.get(stem)
+    if pdf is not None:
+        out.append((str(pdf), urls.letter_file_url(letter.id, ".pdf"), file_key(pdf)))
+    return tuple(out)
+
+
+def original_url(cfg: SiteConfig, sources: Sources, known: Mapping[str, Any], letter: Letter) -> str | None:
+    """The site URL of the letter's original file (its PDF when there is one, else its text),
+    or None when there is neither.  ``known``: the letter index's files (source -> entry)."""
+    stem, suffix = os.path.splitext(posixpath.basename(letter.source))
+    if stem in sources.originals:
+        return urls.letter_file_url(letter.id, ".pdf")
+    if letter.source in known or os.path.isfile(os.path.join(str(cfg.content_dir), letter.source)):
+        return urls.letter_file_url(letter.id, suffix or ".txt")
+    return None
 
 
 def file_key(path: Path) -> str:
