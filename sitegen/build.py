@@ -84,6 +84,12 @@ class BuildReport:
     def warning_count(self) -> int:
         return sum(len(w) for w in self.warnings.values())
 
+    def check_strict(self) -> None:
+        """``--strict``: fail the build when any letter has warnings (the first ten are listed)."""
+        if self.warnings:
+            first = "\n".join(f"  {s}: {w[0]}" for s, w in sorted(self.warnings.items())[:10])
+            raise BuildError(f"--strict: {self.warning_count} warnings in {len(self.warnings)} letters:\n{first}")
+
     def coverage_line(self) -> str:
         """The taxonomy's coverage, so a curator sees when requests go unmapped (``sitegen report`` lists them)."""
         share = self.mapped / self.items if self.items else 1.0
@@ -818,9 +824,8 @@ def build_site(cfg: SiteConfig, *, strict: bool = False, jobs: int | None = None
         report.letters, report.items = len(slim_list), archive.item_count
         report.mapped = sum(1 for letter in archive.letters for item in letter.items if item.procedure)
         report.warnings = {l.source: l.warnings for l in archive.letters if l.warnings}
-        if strict and report.warnings:
-            first = "\n".join(f"  {s}: {w[0]}" for s, w in sorted(report.warnings.items())[:10])
-            raise BuildError(f"--strict: {report.warning_count} warnings in {len(report.warnings)} letters:\n{first}")
+        if strict:
+            report.check_strict()
         writer = SiteWriter(tmp)
         if not incremental or cache is None:
             old = Manifest()
@@ -1057,9 +1062,8 @@ def _unchanged(report: BuildReport, summary: dict[str, Any], strict: bool, stage
     report.linked = summary.get("tasks", 0)
     report.warnings = dict(summary["warnings"])
     report.unchanged = True
-    if strict and report.warnings:
-        first = "\n".join(f"  {s}: {w[0]}" for s, w in sorted(report.warnings.items())[:10])
-        raise BuildError(f"--strict: {report.warning_count} warnings in {len(report.warnings)} letters:\n{first}")
+    if strict:
+        report.check_strict()
     stages["scan"] = time.perf_counter() - t
     report.cpu_seconds = time.process_time() - cpu0
     return report

@@ -40,7 +40,6 @@ from sitegen.cache import BuildCache, LetterIndex, Manifest, Slim, digest, lette
 from sitegen.collect import Collected, _touches, update_archive
 from sitegen.config import SiteConfig
 from sitegen.discover import LETTER_SUFFIXES, Sources
-from sitegen.errors import BuildError
 from sitegen.markdown import Page
 from sitegen.plan import (PlanContext, Task, archive_groups, case_task, group_task, letter_copies,
                           original_url, summary_tasks)
@@ -211,9 +210,8 @@ def delta_build(cfg: SiteConfig, session: Any, live: Live, changed: Iterable[Pat
     report.letters, report.items, report.mapped = len(slims), archive.item_count, live.mapped
     report.warnings = dict(sorted(live.warnings.items(), key=lambda kv: kv[0]))
     report.stages["collect"] = time.perf_counter() - t
-    if strict and report.warnings:
-        first = "\n".join(f"  {s}: {w[0]}" for s, w in sorted(report.warnings.items())[:10])
-        raise BuildError(f"--strict: {report.warning_count} warnings in {len(report.warnings)} letters:\n{first}")
+    if strict:
+        report.check_strict()
     # 4. plan: re-key what may have changed
     t = time.perf_counter()
     ctx.titles = {slug: g.title for slug, g in archive.procedures.items()}
