@@ -44,7 +44,7 @@ from pathlib import Path
 from typing import Any, Iterable, Sequence
 
 from sitegen.search.documents import FACETS, SearchDoc
-from sitegen.search.whoosh_index import MIN_SIZE, REQUEST_BOOST, STOP_WORDS, TOKEN_PATTERN, stem_of
+from sitegen.search.whoosh_index import _TOKEN_RE, MIN_SIZE, REQUEST_BOOST, STOP_WORDS, stem_of
 
 FORMAT = 3
 K1, B = 1.2, 0.75
@@ -69,8 +69,6 @@ TF_MAX = 255
 PAIR_SHIFT = 24
 """Pair keys while building: ``stem id << PAIR_SHIFT | stem id`` (up to 16M stems)."""
 
-#: Whoosh's tokenizer pattern without capturing groups, so ``findall`` returns whole tokens.
-_TOKEN_RE = re.compile(TOKEN_PATTERN.replace("(?:", "(").replace("(", "(?:"))
 #: The same pattern for ASCII text (same tokens, a faster scan).
 _TOKEN_ASCII = re.compile(_TOKEN_RE.pattern, re.ASCII)
 _STOPS = frozenset(STOP_WORDS)
@@ -448,7 +446,7 @@ def fc_min(n: int) -> int:
     return max(FULL, n // 20)
 
 
-def _facet_counts(state: State, stems: Iterable[str] | None = None) -> dict[str, str]:
+def _facet_counts(state: State) -> dict[str, str]:
     """For each frequent stem (df >= fc_min), its letters' count per facet value, as base64
     varints in the order of :func:`_value_order`.  A query of one such word without filters
     shows exact facet counts from its postings entry alone, without the facet files (which grow
@@ -467,9 +465,8 @@ def _facet_counts(state: State, stems: Iterable[str] | None = None) -> dict[str,
             value_bits.append(int.from_bytes(_bitmap(members[(f, v)], n), "little"))
     out: dict[str, str] = {}
     lo = fc_min(n)
-    for stem in stems if stems is not None else state.post:
-        arr = state.post.get(stem)
-        if arr is None or len(arr) < lo:
+    for stem, arr in state.post.items():
+        if len(arr) < lo:
             continue
         bits = int.from_bytes(_bitmap(list(map(operator.rshift, arr, repeat(8))), n), "little")
         out[stem] = base64.b64encode(_varints([(bits & vb).bit_count() for vb in value_bits])).decode()

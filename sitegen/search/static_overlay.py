@@ -151,7 +151,7 @@ def update(changed: Sequence[SearchDoc], removed_ids: Sequence[str], site_dir: P
     if fold or size > OVERLAY_MAX:
         stats = _compact(ov, site_dir, index_dir, ov.nfiles + out.created - out.deleted, out)
     else:
-        _render(ov, main, root, out)
+        _render(ov, main, root, out, live)
         ov.nfiles += out.created - out.deleted
         si._dump({"format": si.FORMAT, "overlay": ov}, index_dir / si.OVERLAY_FILE)
         stats = {"documents": live, "files": ov.nfiles, "bytes": out.bytes, "written": out.files, "overlay": size}
@@ -170,8 +170,9 @@ def _compact(ov: Overlay, site_dir: Path, index_dir: Path, nfiles: int, out: si.
     return stats
 
 
-def _render(ov: Overlay, main: dict[str, Any], root: Path, out: si._Writer) -> None:
-    """Write ``o/x.js``, the ``o/d`` files, ``meta.js`` (and new keys into ``d/_i`` lists)."""
+def _render(ov: Overlay, main: dict[str, Any], root: Path, out: si._Writer, live: int) -> None:
+    """Write ``o/x.js``, the ``o/d`` files, ``meta.js`` (and new keys into ``d/_i`` lists);
+    ``live``: the letters the index now holds."""
     avgdl = main["avgdl"] or 1.0
     scale = si.NORM_LEVELS / si.NORM_MAX / avgdl
     stems = si._Stems()
@@ -230,7 +231,7 @@ def _render(ov: Overlay, main: dict[str, Any], root: Path, out: si._Writer) -> N
     x["fv"] = [list(k) for k in fv]
     out.put(f"{si.OVERLAY_DIR}/x.js", si._js(f"{si.OVERLAY_DIR}/x", x))
     meta = _read_js(root / "meta.js")
-    meta.update(n=ov.n, live=sum(1 for i in main["ids"] if i is not None) - len(ov.gone) + len(ov.docs), o=1, od="".join(sorted(by_first)))
+    meta.update(n=ov.n, live=live, o=1, od="".join(sorted(by_first)))
     out.put("meta.js", si._js("meta", meta))
 
 

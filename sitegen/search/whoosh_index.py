@@ -111,13 +111,6 @@ def _tokens(text: str) -> list[str]:
     return [t.lower() for t in _TOKEN_RE.findall(text)]
 
 
-class _StemCache(dict[str, str]):
-    def __missing__(self, form: str) -> str:
-        stem = self[form] = _porter_stem(form)
-        return stem
-
-
-_STEMS = _StemCache()
 #: Term id -> index term (stem); id 0 is unused, so every id is true.
 _TERMS: list[str] = [""]
 _TERM_IDS: dict[str, int] = {}
@@ -132,7 +125,7 @@ class _FormIds(dict[str, "int | None"]):
     def __missing__(self, form: str) -> int | None:
         tid = None
         if len(form) >= MIN_SIZE and form not in STOP_WORDS:
-            stem = _STEMS[form]
+            stem = stem_of(form)
             with _TERMS_LOCK:  # one id per stem even when two threads index at once
                 tid = _TERM_IDS.get(stem)
                 if tid is None:
