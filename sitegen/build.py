@@ -40,7 +40,7 @@ from sitegen.spool import SpoolWriter, stream_exports
 from sitegen.plan import (CASES_PER_INDEX, Task, case_index_paths, file_key, letter_copies, letters_key, original_url,
                           plan, plan_context, site_key)
 from sitegen.render import DEFAULT_STATIC, Renderer, make_env, render_case, render_group_pages, template_hashes
-from sitegen.write import SiteWriter, remove_page
+from sitegen.write import SiteWriter, commit_in_place
 
 T = TypeVar("T")
 R = TypeVar("R")
@@ -870,7 +870,8 @@ def build_site(cfg: SiteConfig, *, strict: bool = False, jobs: int | None = None
         if in_place:
             assert session is not None
             session.manifest = None
-            _commit_in_place(tmp, cfg.out_dir, writer, old, new)
+            commit_in_place(tmp, cfg.out_dir, writer,
+                            [p for p in old.pages if p not in new.pages and p not in writer.written])
         t = time.perf_counter()
         if _search_enabled(search):
             report.search = _run_search(cfg, archive, slims, memory, cache, old, new, tmp, pkey, in_place)
@@ -1067,26 +1068,6 @@ def _unchanged(report: BuildReport, summary: dict[str, Any], strict: bool, stage
     stages["scan"] = time.perf_counter() - t
     report.cpu_seconds = time.process_time() - cpu0
     return report
-
-
-def _commit_in_place(tmp: Path, out: Path, writer: SiteWriter, old: Manifest, new: Manifest) -> None:
-    """Move the staged files over their old versions (one atomic rename each), then delete
-    the files of pages that no longer exist, and folders they leave empty."""
-    made: set[str] = set()
-    src_root, dst_root = str(tmp), str(out)
-    for path in writer.written:
-        if path in writer.kept:
-            continue
-        dst = os.path.join(dst_root, path)
-        parent = os.path.dirname(dst)
-        if parent not in made:
-            os.makedirs(parent, exist_ok=True)
-            made.add(parent)
-        os.replace(os.path.join(src_root, path), dst)
-    for path in old.pages:
-        if path in new.pages or path in writer.written:
-            continue
-        remove_page(dst_root, path)
 
 
 def _run_search(cfg: SiteConfig, archive: Archive, slims: dict[str, Slim], memory: dict[str, Letter] | None,

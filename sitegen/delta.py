@@ -44,7 +44,7 @@ from sitegen.markdown import Page
 from sitegen.plan import (PlanContext, Task, archive_groups, case_task, group_task, letter_copies,
                           original_url, summary_tasks)
 from sitegen.render import Renderer
-from sitegen.write import SiteWriter, remove_page
+from sitegen.write import SiteWriter, commit_in_place
 
 SUMMARY_KINDS = ("index", "cases", "page", "home", "search", "404")
 """Kinds of the tasks :func:`~sitegen.plan.summary_tasks` makes."""
@@ -321,17 +321,7 @@ def delta_build(cfg: SiteConfig, session: Any, live: Live, changed: Iterable[Pat
     t = time.perf_counter()
     cache.forget_manifest()
     session.manifest = None
-    out = str(cfg.out_dir)
-    made: set[str] = set()
-    for path in writer.written:
-        dst = os.path.join(out, path)
-        parent = os.path.dirname(dst)
-        if parent not in made:
-            os.makedirs(parent, exist_ok=True)
-            made.add(parent)
-        os.replace(os.path.join(str(tmp), path), dst)
-    for path in sorted(stale - writer.written.keys()):
-        remove_page(out, path)
+    commit_in_place(tmp, cfg.out_dir, writer, sorted(stale - writer.written.keys()))
     report.pages = live.html_pages
     report.files = len(new.pages) + 3
     report.bytes = writer.bytes_written

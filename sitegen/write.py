@@ -10,7 +10,7 @@ import os
 import posixpath
 import shutil
 from pathlib import Path
-from typing import BinaryIO
+from typing import BinaryIO, Iterable
 
 from sitegen.errors import BuildError
 
@@ -30,6 +30,25 @@ def remove_page(out: str, path: str) -> None:
             break
         folder = posixpath.dirname(folder)
 
+
+
+def commit_in_place(tmp: Path | str, out: Path | str, writer: SiteWriter, gone: Iterable[str]) -> None:
+    """Move the files ``writer`` staged in ``tmp`` over their old versions in ``out`` (one atomic
+    rename each; paths it only kept stay as they are), then delete the pages ``gone`` and the
+    folders they leave empty."""
+    made: set[str] = set()
+    src_root, dst_root = str(tmp), str(out)
+    for path in writer.written:
+        if path in writer.kept:
+            continue
+        dst = os.path.join(dst_root, path)
+        parent = os.path.dirname(dst)
+        if parent not in made:
+            os.makedirs(parent, exist_ok=True)
+            made.add(parent)
+        os.replace(os.path.join(src_root, path), dst)
+    for path in gone:
+        remove_page(dst_root, path)
 
 class SiteWriter:
     """Writes files under ``root`` (the temporary build folder)."""
