@@ -84,6 +84,11 @@ class BuildReport:
     def warning_count(self) -> int:
         return sum(len(w) for w in self.warnings.values())
 
+    def summary_record(self) -> dict[str, Any]:
+        """What the output manifest keeps of this build, for the next build's up-to-date report."""
+        return {"letters": self.letters, "items": self.items, "mapped": self.mapped, "pages": self.pages,
+                "files": self.files, "tasks": self.rendered + self.linked, "warnings": dict(self.warnings)}
+
     def check_strict(self) -> None:
         """``--strict``: fail the build when any letter has warnings (the first ten are listed)."""
         if self.warnings:
@@ -519,6 +524,15 @@ class Session:
     the slim records of a large archive costs about a second); :meth:`flush` writes it."""
     unsaved: tuple[BuildCache, LetterIndex] | None = None
 
+    def save_index(self, cache: BuildCache, index: LetterIndex) -> None:
+        """Write the changed letter index now if the last write is ``save_every`` seconds old,
+        else remember it for a later build or :meth:`flush`."""
+        if time.monotonic() - self.saved_at > self.save_every:
+            cache.save_index(index)
+            self.saved_at, self.unsaved = time.monotonic(), None
+        else:
+            self.unsaved = (cache, index)
+
     def flush(self) -> None:
         """Finish any deferred work, then write the letter index if a build changed it (call
         when the process ends)."""
@@ -799,12 +813,10 @@ def build_site(cfg: SiteConfig, *, strict: bool = False, jobs: int | None = None
             slim_list = load_slims(cfg, wanted, cache, index, n, progress, stats, reuse=incremental, early=early)
             report.parsed = stats.get("parsed", 0)
             if cache is not None and index.dirty:
-                if session is None or time.monotonic() - session.saved_at > session.save_every:
+                if session is None:
                     cache.save_index(index)
-                    if session is not None:
-                        session.saved_at, session.unsaved = time.monotonic(), None
                 else:
-                    session.unsaved = (cache, index)
+                    session.save_index(cache, index)
         else:
             index = None
             memory = {}
@@ -884,9 +896,7 @@ def build_site(cfg: SiteConfig, *, strict: bool = False, jobs: int | None = None
             _swap(tmp, cfg.out_dir)
         new.identity = folder_identity(cfg.out_dir)
         new.fingerprint = fingerprint
-        new.summary = {"letters": report.letters, "items": report.items, "mapped": report.mapped, "pages": report.pages,
-                       "files": report.files, "tasks": report.rendered + report.linked,
-                       "warnings": dict(report.warnings)}
+        new.summary = report.summary_record()
         if cache is not None:
             cache.save_manifest(new)
         if session is not None:

@@ -365,16 +365,10 @@ def _finish(cfg: SiteConfig, session: Any, live: Live, new: Manifest, cache: Bui
         index = session.index
         wanted = [(str(cfg.content_dir) + "/" + s, s, index.files[s][4]) for s in live.sources.letter_sources]
         new.fingerprint = b.input_fingerprint(cfg, live.sources, index.key, wanted, search)
-        new.summary = {"letters": report.letters, "items": report.items, "mapped": report.mapped,
-                       "pages": report.pages, "files": report.files, "tasks": report.rendered + report.linked,
-                       "warnings": dict(report.warnings)}
+        new.summary = report.summary_record()
         cache.save_manifest(new)
         if index.dirty:
-            if time.monotonic() - session.saved_at > session.save_every:
-                cache.save_index(index)
-                session.saved_at, session.unsaved = time.monotonic(), None
-            else:
-                session.unsaved = (cache, index)
+            session.save_index(cache, index)
         session.live = live
     except BaseException:
         new.search_key, new.fingerprint = None, None  # the next build rebuilds the search indexes
