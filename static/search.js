@@ -184,7 +184,7 @@
     if (prefix) {
       // after a key list was read, the shards are one more round ("1b")
       var ov = odict(word); // new words' keys are in no key list: their forms are here
-      return shardsForPrefix(word).then(function (ks) { return Promise.all(ks.map(function (k) { return load("d/" + fileKey(k), "1b"); }).concat([ov])); }).then(function (shards) {
+      return shardsForPrefix(word).then(ks => Promise.all(ks.map(k => load("d/" + fileKey(k), "1b")).concat([ov]))).then(function (shards) {
         var found = new Map();
         shards.forEach(function (sh) {
           if (!sh) return;
@@ -220,20 +220,20 @@
   function run(q, filters, typing, wantFacets, upto) {
     return ready().then(function () {
       var clauses = parse(q, typing);
-      var fnames = Object.keys(filters || {}).filter(function (f) { return filters[f] && meta.facets.indexOf(f) >= 0; });
+      var fnames = Object.keys(filters || {}).filter(f => filters[f] && meta.facets.indexOf(f) >= 0);
       phase = 1;
       // one plain word without filters: a frequent word's postings carry its facet counts
       // (needing only the small v/labels file); otherwise counts intersect the facet files
       var single = wantFacets && meta.fcmin && !fnames.length && clauses.length === 1 && clauses[0].word && !clauses[0].prefix;
-      var facetLoads = (wantFacets ? (single ? ["labels"] : meta.facets) : fnames).map(function (f) { return load("v/" + f); });
+      var facetLoads = (wantFacets ? (single ? ["labels"] : meta.facets) : fnames).map(f => load("v/" + f));
       if (meta.o) facetLoads.push(load("o/x"), load("overlay").then(function (mk) {
         OV = mk({ cache: cache, meta: meta, postings: postings, shardKey: shardKey, fileKey: fileKey, fnv1a: fnv1a });
       }));
       // round 1: dictionary shards (facet files in parallel)
       var res = Promise.all(clauses.map(function (c) {
         if (c.word) return resolve(c.word, c.prefix).then(function (alts) { c.alts = alts; });
-        return Promise.all(c.phrase.map(function (w) { return resolve(w, false); })).then(function (r) {
-          c.parts = r.map(function (alts) { return alts[0] || null; });
+        return Promise.all(c.phrase.map(w => resolve(w, false))).then(function (r) {
+          c.parts = r.map(alts => alts[0] || null);
           // word forms of the phrase's stems in the loaded dictionary shards, for highlighting
           c.forms = [];
           c.phrase.forEach(function (w) {
@@ -282,12 +282,12 @@
   function precounted(a0) {
     var entry = cache["p/" + a0.shard][a0.stem], stem = a0.stem, labels = cache["v/labels"], counts = varints(entry.fc), k = 0, out = {};
     meta.facets.forEach(function (f) {
-      var rows = labels[f].map(function (r) { return [r[0], r[1], r[2], k < counts.length ? counts[k++] : 0]; });
+      var rows = labels[f].map(r => [r[0], r[1], r[2], k < counts.length ? counts[k++] : 0]);
       if (OV) OV.fc(rows, f, entry, stem, labels);
       out[f] = rows
-        .filter(function (r) { return r[3] > 0; })
-        .sort(function (a, b) { return b[2] - a[2] || (a[0] < b[0] ? -1 : 1); })
-        .map(function (r) { return [r[0], r[1], r[3]]; });
+        .filter(r => r[3] > 0)
+        .sort((a, b) => b[2] - a[2] || (a[0] < b[0] ? -1 : 1))
+        .map(r => [r[0], r[1], r[3]]);
     });
     return out;
   }
@@ -302,14 +302,14 @@
     if (!e || !e.t) return null;
     var docs = docset(e.t), imp = b64(e.i), forms = new Set(e.x);
     if (p) p.forEach(function (s) { c.forms.forEach(function (f) { if (f[1] === s.stem) forms.add(f[0]); }); });
-    return { n: e.n, forms: forms, ranked: Array.from(docs.keys()).sort(function (x, y) { return imp[y] - imp[x] || x - y; }).map(function (i) { return docs[i]; }) };
+    return { n: e.n, forms: forms, ranked: Array.from(docs.keys()).sort((x, y) => imp[y] - imp[x] || x - y).map(i => docs[i]) };
   }
   function evaluate(clauses, fnames, filters, facetFiles, full) {
     var one = !full && single(clauses, fnames), whole = null;
     if (one) {
-      var all = function () { return whole || (whole = evaluate(clauses, fnames, filters, facetFiles, true)); };
+      var all = () => whole || (whole = evaluate(clauses, fnames, filters, facetFiles, true));
       return { total: one.n, forms: one.forms, facets: null, all: all,
-               top: function (k) { return k > one.ranked.length ? all().top(k) : one.ranked.slice(0, k); } };
+               top: k => k > one.ranked.length ? all().top(k) : one.ranked.slice(0, k) };
     }
     var n = meta.n, hits = new Uint16Array(n), score = new Float64Array(n), need = 0, forms = new Set();
     /* AND: docs[i] stays a hit when it was one of every earlier clause; its score grows by w * imp[i] */
@@ -339,11 +339,11 @@
             if (v > best[d]) best[d] = v;
           }
         });
-        add(ud, ud.map(function (d) { return best[d]; }), 1);
+        add(ud, ud.map(d => best[d]), 1);
       } else {
         // a phrase: letters holding every adjacent pair of its terms (Whoosh drops stop words
         // and renumbers positions, so pairs are of indexed terms), ranked by the pairs' impacts
-        if (c.parts.some(function (a) { return !a; })) { add([], null); return; }
+        if (c.parts.some(a => !a)) { add([], null); return; }
         c.parts.forEach(function (a, i) {
           c.forms.forEach(function (f) { if (f[1] === a.stem) forms.add(f[0]); });
           if (!i) return;
@@ -357,11 +357,11 @@
       }
     });
     fnames.forEach(function (f) {
-      var row = (facetFiles[f] || []).find(function (r) { return r[0] === filters[f]; });
+      var row = (facetFiles[f] || []).find(r => r[0] === filters[f]);
       var ds = row ? rowDocs(row) : [];
       add(OV ? Array.from(ds).concat(OV.docs(f, filters[f])) : ds, null); // overlay docs number after the main ones
     });
-    if (!need) return { total: 0, top: function () { return []; }, forms: forms, facets: null, empty: true };
+    if (!need) return { total: 0, top: () => [], forms: forms, facets: null, empty: true };
     if (OV) OV.retire(hits);
     var docs = new Int32Array(n), total = 0;
     for (var d = 0; d < n; d++) if (hits[d] === need) docs[total++] = d;
@@ -404,7 +404,7 @@
         return [r[0], r[1], k];
       });
       if (OV) OV.newValues(rowsF, f, hits, need);
-      out[f] = rowsF.filter(function (r) { return r[2] > 0 || filters[f] === r[0]; });
+      out[f] = rowsF.filter(r => r[2] > 0 || filters[f] === r[0]);
     });
     return out;
   }
@@ -419,29 +419,32 @@
     }));
   }
   function esc(s) { return s.replace(/[&<>"']/g, function (c) { return "&#" + c.charCodeAt(0) + ";"; }); }
+  /* a snippet: about `width` words from just before the letter's densest run of query words,
+     marked.  One regex finds the query's words as whole tokens (a prefix with 200 forms or more
+     scans every token instead); only the snippet's own words are split out (splitting a whole
+     letter cost ~1.5 ms cold). */
   function snippet(fr, forms, width) {
     width = width || 30;
-    var text = fr.text, m;
-    if (!fr.w) { // the letter's words, found once: word i is text[at[2i]:at[2i+1]], lowercase w[i]
-      fr.at = []; fr.w = []; TOKEN.lastIndex = 0;
-      while ((m = TOKEN.exec(text))) { fr.at.push(m.index, m.index + m[0].length); fr.w.push(m[0].toLowerCase()); }
+    var text = fr.text, hits = [], best = 0, first = 0, i, j, k = 0, words = [], m, C = "[\\p{L}\\p{N}_*]";
+    var alts = Array.from(forms, function (f) { return f.replace(/[.*+?^${}()|[\]\\]/g, "\\$&"); }).join("|");
+    var re = alts && forms.size < 200 ? new RegExp("(?<!" + C + "\\.?)(?:" + alts + ")(?!\\.?" + C + ")", "giu") : TOKEN;
+    re.lastIndex = 0;
+    while ((m = re.exec(text))) if (re !== TOKEN || forms.has(m[0].toLowerCase())) hits.push(m.index);
+    for (i = j = 0; i < hits.length; i++) {
+      while (j < hits.length && hits[j] < hits[i] + width * 7) j++;
+      if (j - i > best) { best = j - i; first = hits[i]; }
     }
-    var at = fr.at, n = fr.w.length, hit = fr.w.map(function (w) { return forms.has(w) ? 1 : 0; });
-    if (!n) return "";
-    var best = 0, bestAt = 0, run = 0;
-    for (var i = 0; i < n; i++) {
-      run += hit[i];
-      if (i >= width) run -= hit[i - width];
-      if (run > best) { best = run; bestAt = Math.max(0, i - width + 1); }
-    }
-    var from = bestAt, to = Math.min(n, from + width), out = from ? "… " : "", pos = at[2 * from];
-    for (var j = from; j < to; j++) {
-      out += esc(text.slice(pos, at[2 * j]).replace(/\s+/g, " "));
-      var w = text.slice(at[2 * j], at[2 * j + 1]);
-      out += hit[j] ? "<mark>" + esc(w) + "</mark>" : esc(w);
-      pos = at[2 * j + 1];
-    }
-    return out + (to < n ? " …" : "");
+    TOKEN.lastIndex = best ? Math.max(0, text.lastIndexOf(" ", first - 40)) : 0;
+    while (k++ <= width && (m = TOKEN.exec(text))) words.push(m);
+    TOKEN.lastIndex = 0;
+    var more = words.length > width, out = words.length && words[0].index > text.search(TOKEN) ? "… " : "", pos;
+    if (more) words.pop();
+    words.forEach(function (w) {
+      out += esc(text.slice(pos === undefined ? w.index : pos, w.index).replace(/\s+/g, " "));
+      out += forms.has(w[0].toLowerCase()) ? "<mark>" + esc(w[0]) + "</mark>" : esc(w[0]);
+      pos = w.index + w[0].length;
+    });
+    return out + (more ? " …" : esc(text.slice(pos).trimEnd().replace(/\s+/g, " ")));
   }
   function display(res, start, count) {
     var page = res.top(start + count).slice(start);
@@ -464,16 +467,16 @@
     return run(o.term || "", o.filters || {}, false, !!o.facets, o.n || PAGE).then(function (res) {
       return display(res, 0, o.n || PAGE).then(function (rows) {
         T = null;
-        return { results: res.total, total_ms: performance.now() - t0, urls: rows.map(function (r) { return r.url; }),
+        return { results: res.total, total_ms: performance.now() - t0, urls: rows.map(r => r.url),
                  excerpt0: rows.length ? rows[0].snippet : "", filters: res.facets, rounds: fetchedIn.size, phases: marks };
       });
     });
   };
-  window.sgsSearch = { run: run, parse: parse, display: display, ready: ready };
+  window.sgsSearch = { run: run, parse: parse, display: display, ready: ready, snippet: snippet };
   ready().catch(function () { /* reported by the first search */ }); // meta.js is part of start-up, not of a query
 
   /* ------------------------------------------------------------ page UI */
-  var byId = function (id) { return document.getElementById(id); };
+  var byId = id => document.getElementById(id);
   var ui = byId("sgs");
   if (!ui) return;
   var root = ui.getAttribute("data-root") || "";
@@ -547,7 +550,7 @@
       }).join("") + "</ul></fieldset>";
     }).join("");
     var nav = "";
-    var btn = function (to, label) { return '<button type="button" data-page="' + to + '"' + (to < 1 || to > pages ? " disabled" : "") + ">" + label + "</button>"; };
+    var btn = (to, label) => '<button type="button" data-page="' + to + '"' + (to < 1 || to > pages ? " disabled" : "") + ">" + label + "</button>";
     if (pages > 1) nav = btn(state.page - 1, "Previous") + " <span>Page " + state.page + " of " + pages + "</span> " + btn(state.page + 1, "Next");
     pager.innerHTML = nav;
   }

@@ -117,6 +117,29 @@ def test_snippet_highlight_and_escaping(search_page: Any) -> None:
     assert "<mark>alert</mark>" in r["excerpt0"] and "&#60;script&#62;" in r["excerpt0"]
 
 
+SNIP = "(a) => window.sgsSearch.snippet({text: a[0]}, new Set(a[1]))"
+
+
+def test_snippet_marks_whole_tokens_in_any_case(search_page: Any) -> None:
+    s = search_page.evaluate(SNIP, ["Levels L4.5 and l4 and C5.6, then L4 again.  ", ["l4", "c5.6"]])
+    # "L4.5" is one token (as TOKEN and the index split it), so it is not a hit for "l4"
+    assert s == "Levels L4.5 and <mark>l4</mark> and <mark>C5.6</mark>, then <mark>L4</mark> again."
+    assert search_page.evaluate(SNIP, ["x <script>alert</script>", ["alert"]]) == "x &#60;script&#62;<mark>alert</mark>&#60;/script&#62;"
+
+
+def test_snippet_shows_the_densest_run_of_query_words(search_page: Any) -> None:
+    text = "Radiculopathy once. " + "filler words here. " * 200 + "Red flags with radiculopathy and red flags again. " + "tail " * 100
+    s = search_page.evaluate(SNIP, [text, ["red", "flags", "radiculopathy"]])
+    assert s.startswith("… ") and s.endswith(" …")
+    assert s.count("<mark>") == 5 and "<mark>Red</mark> <mark>flags</mark> with <mark>radiculopathy</mark>" in s
+    assert len(re.sub(r"<[^>]+>", "", s).split()) <= 32  # 30 words and the two ellipses
+    # no query word in the text: the letter's start, without a leading ellipsis
+    assert search_page.evaluate(SNIP, ["Short letter text.", ["absent"]]) == "Short letter text."
+    # a prefix with 200 or more forms is matched token by token: same result
+    many = ["red", "flags", "radiculopathy"] + [f"zz{i}" for i in range(300)]
+    assert search_page.evaluate(SNIP, [text, many]) == s
+
+
 def test_ranking_request_above_body(search_page: Any) -> None:
     # "arthroscopy" is s4's request and in its text; "tramadol": s2 request+text beats s3 second request
     r = bench(search_page, "tramadol")
