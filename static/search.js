@@ -1,6 +1,6 @@
 /* sitegen search client: no dependencies, classic script, works from file:// and any subpath.
    Index pieces are classic scripts calling sgsReg(name, data); see docs/search.md. */
-(function () {
+(() => {
   "use strict";
   var me = document.currentScript;
   var BASE = (me && me.getAttribute("data-index")) || "search/";
@@ -13,22 +13,22 @@
   function mark(k) { if (T) T[k] = performance.now() - T.t0; }
   var TOKEN = /[\p{L}\p{N}_*]+(?:\.?[\p{L}\p{N}_*]+)*/gu;
 
-  window.sgsReg = function (name, data) {
+  window.sgsReg = (name, data) => {
     cache[name] = data;
     var w = waiting[name];
-    if (w) { delete waiting[name]; w.forEach(function (f) { f(data); }); }
+    if (w) { delete waiting[name]; w.forEach(f => { f(data); }); }
   };
 
   function load(name, tag) {
     if (name in cache) return Promise.resolve(cache[name]);
-    return new Promise(function (resolve) {
+    return new Promise(resolve => {
       if (waiting[name]) { waiting[name].push(resolve); return; }
       waiting[name] = [resolve];
       fetchedIn.add(tag || phase);
       var s = document.createElement("script");
       s.src = BASE + name + ".js";
       s.async = true;
-      var done = function () {
+      var done = () => {
         s.remove();
         if (!(name in cache)) window.sgsReg(name, null);
       };
@@ -39,6 +39,7 @@
 
   /* ------------------------------------------------------------ decoding */
   function b64(s) {
+    if (Uint8Array.fromBase64) return Uint8Array.fromBase64(s); // native (Chromium 140+, Firefox 133+)
     var bin = atob(s), out = new Uint8Array(bin.length);
     for (var i = 0; i < bin.length; i++) out[i] = bin.charCodeAt(i);
     return out;
@@ -98,7 +99,7 @@
   var meta = null, stops = null;
   function ready() {
     if (meta) return Promise.resolve(meta);
-    return load("meta").then(function (m) {
+    return load("meta").then(m => {
       if (!m) throw new Error("search index not found");
       meta = m;
       stops = new Set(m.stop);
@@ -118,9 +119,9 @@
   function shardsForPrefix(p) {
     var d = depthOf(p), cs = Array.from(p);
     if (cs.length >= d) return Promise.resolve([cs.slice(0, d).join("")]);
-    return load("d/_i" + fileKey(cs[0])).then(function (list) {
+    return load("d/_i" + fileKey(cs[0])).then(list => {
       var out = [], prev = "";
-      (list || "").split(" ").forEach(function (t) {
+      (list || "").split(" ").forEach(t => {
         if (!t) return;
         prev = prev.slice(0, +t[0]) + t.slice(1);
         if (prev.startsWith(p)) out.push(prev);
@@ -137,7 +138,7 @@
   function odict(form, tag) { var o = odName(form); return o ? load(o, tag) : Promise.resolve(null); }
   /* a dictionary shard merged with the overlay's forms: {w: form -> stem, s: stem -> [df, postings shard]} */
   function dshard(key, tag) {
-    return Promise.all([load("d/" + fileKey(key), tag), odict(key, tag)]).then(function (r) {
+    return Promise.all([load("d/" + fileKey(key), tag), odict(key, tag)]).then(r => {
       if (!r[1]) return r[0];
       var w = Object.assign({}, r[1].w, r[0] ? r[0].w : {});
       return { w: w, s: r[0] ? r[0].s : {} };
@@ -149,7 +150,7 @@
     var out = [], m, all = [];
     TOKEN.lastIndex = 0;
     while ((m = TOKEN.exec(text))) all.push(m[0].toLowerCase());
-    all.forEach(function (w, i) {
+    all.forEach((w, i) => {
       // a prefix ("r*", "the*") is not a whole word: stop list and minimum size do not apply
       if ((keepLast && i === all.length - 1) || (w.length >= meta.min && !stops.has(w))) out.push(w);
     });
@@ -167,7 +168,7 @@
       } else {
         var star = /\*$/.test(m[2]);
         var parts = words(m[2].replace(/\*+$/, ""), star);
-        parts.forEach(function (w, i) {
+        parts.forEach((w, i) => {
           var c = { word: w, prefix: star && i === parts.length - 1 };
           clauses.push(c); last = c;
         });
@@ -184,16 +185,16 @@
     if (prefix) {
       // after a key list was read, the shards are one more round ("1b")
       var ov = odict(word); // new words' keys are in no key list: their forms are here
-      return shardsForPrefix(word).then(ks => Promise.all(ks.map(k => load("d/" + fileKey(k), "1b")).concat([ov]))).then(function (shards) {
+      return shardsForPrefix(word).then(ks => Promise.all(ks.map(k => load("d/" + fileKey(k), "1b")).concat([ov]))).then(shards => {
         var found = new Map();
-        shards.forEach(function (sh) {
+        shards.forEach(sh => {
           if (!sh) return;
           for (var f in sh.w) if (f.startsWith(word)) { var st = sh.w[f]; if (!found.has(st)) found.set(st, (sh.s || {})[st] || [0]); } // the overlay's (no s) comes last
         });
-        return Array.from(found, function (kv) { return { stem: kv[0], df: kv[1][0], shard: kv[1][1] }; });
+        return Array.from(found, kv => { return { stem: kv[0], df: kv[1][0], shard: kv[1][1] }; });
       });
     }
-    return dshard(shardKey(word)).then(function (sh) {
+    return dshard(shardKey(word)).then(sh => {
       if (!sh) return [];
       var st = sh.w[word];
       if (!st) { // a form absent from the letters: try plain suffix variants present in them
@@ -218,7 +219,7 @@
   /* ------------------------------------------------------------ search */
   /* upto: the fragments of the first upto results are fetched as soon as they are known */
   function run(q, filters, typing, wantFacets, upto) {
-    return ready().then(function () {
+    return ready().then(() => {
       var clauses = parse(q, typing);
       var fnames = Object.keys(filters || {}).filter(f => filters[f] && meta.facets.indexOf(f) >= 0);
       phase = 1;
@@ -226,24 +227,24 @@
       // (needing only the small v/labels file); otherwise counts intersect the facet files
       var single = wantFacets && meta.fcmin && !fnames.length && clauses.length === 1 && clauses[0].word && !clauses[0].prefix;
       var facetLoads = (wantFacets ? (single ? ["labels"] : meta.facets) : fnames).map(f => load("v/" + f));
-      if (meta.o) facetLoads.push(load("o/x"), load("overlay").then(function (mk) {
+      if (meta.o) facetLoads.push(load("o/x"), load("overlay").then(mk => {
         OV = mk({ cache: cache, meta: meta, postings: postings, shardKey: shardKey, fileKey: fileKey, fnv1a: fnv1a });
       }));
       // round 1: dictionary shards (facet files in parallel)
-      var res = Promise.all(clauses.map(function (c) {
-        if (c.word) return resolve(c.word, c.prefix).then(function (alts) { c.alts = alts; });
-        return Promise.all(c.phrase.map(w => resolve(w, false))).then(function (r) {
+      var res = Promise.all(clauses.map(c => {
+        if (c.word) return resolve(c.word, c.prefix).then(alts => { c.alts = alts; });
+        return Promise.all(c.phrase.map(w => resolve(w, false))).then(r => {
           c.parts = r.map(alts => alts[0] || null);
           // word forms of the phrase's stems in the loaded dictionary shards, for highlighting
           c.forms = [];
-          c.phrase.forEach(function (w) {
-            [cache["d/" + fileKey(shardKey(w))], cache[odName(w)]].forEach(function (sh) {
+          c.phrase.forEach(w => {
+            [cache["d/" + fileKey(shardKey(w))], cache[odName(w)]].forEach(sh => {
               if (sh) for (var f in sh.w) c.forms.push([f, sh.w[f]]);
             });
           });
         });
       }));
-      return Promise.all([res, Promise.all(facetLoads)]).then(function () {
+      return Promise.all([res, Promise.all(facetLoads)]).then(() => {
         // round 2: postings (stems and stem pairs)
         mark("dict");
         phase = 2;
@@ -251,18 +252,18 @@
         if (single) {
           var alts = clauses[0].alts;
           useFc = alts.length === 1 && alts[0].df >= meta.fcmin;
-          if (!useFc && alts.length) meta.facets.forEach(function (f) { need.add("v/" + f); });
+          if (!useFc && alts.length) meta.facets.forEach(f => { need.add("v/" + f); });
         }
-        clauses.forEach(function (c) {
-          if (c.alts) c.alts.forEach(function (a) { if (a.shard !== undefined) need.add("p/" + a.shard); if (OV) OV.need(a.stem, need); });
-          if (c.parts) c.parts.forEach(function (a, i) {
+        clauses.forEach(c => {
+          if (c.alts) c.alts.forEach(a => { if (a.shard !== undefined) need.add("p/" + a.shard); if (OV) OV.need(a.stem, need); });
+          if (c.parts) c.parts.forEach((a, i) => {
             if (i && a && c.parts[i - 1]) { var pk = c.parts[i - 1].stem + " " + a.stem; need.add("b/" + (fnv1a(pk) % meta.nb)); if (OV) OV.need(0, need, pk); }
           });
         });
-        return Promise.all(Array.from(need, load)).then(function () {
+        return Promise.all(Array.from(need, load)).then(() => {
           mark("post");
           var facetFiles = {};
-          meta.facets.forEach(function (f) { facetFiles[f] = cache["v/" + f]; });
+          meta.facets.forEach(f => { facetFiles[f] = cache["v/" + f]; });
           var r = evaluate(clauses, fnames, filters, facetFiles);
           // round 3 starts now, before the facet counts are made
           phase = 3;
@@ -281,7 +282,7 @@
   /* facet counts of one frequent stem's letters, from its postings entry (order: v/labels) */
   function precounted(a0) {
     var entry = cache["p/" + a0.shard][a0.stem], stem = a0.stem, labels = cache["v/labels"], counts = varints(entry.fc), k = 0, out = {};
-    meta.facets.forEach(function (f) {
+    meta.facets.forEach(f => {
       var rows = labels[f].map(r => [r[0], r[1], r[2], k < counts.length ? counts[k++] : 0]);
       if (OV) OV.fc(rows, f, entry, stem, labels);
       out[f] = rows
@@ -301,7 +302,7 @@
     var e = OV || fnames.length || clauses.length !== 1 ? null : a && a.length === 1 ? (cache["p/" + a[0].shard] || {})[a[0].stem] : k && (cache["b/" + (fnv1a(k) % meta.nb)] || {})[k];
     if (!e || !e.t) return null;
     var docs = docset(e.t), imp = b64(e.i), forms = new Set(e.x);
-    if (p) p.forEach(function (s) { c.forms.forEach(function (f) { if (f[1] === s.stem) forms.add(f[0]); }); });
+    if (p) p.forEach(s => { c.forms.forEach(f => { if (f[1] === s.stem) forms.add(f[0]); }); });
     return { n: e.n, forms: forms, ranked: Array.from(docs.keys()).sort((x, y) => imp[y] - imp[x] || x - y).map(i => docs[i]) };
   }
   function evaluate(clauses, fnames, filters, facetFiles, full) {
@@ -320,18 +321,18 @@
         if (hits[d] === was) { hits[d] = need; if (imp) score[d] += w * imp[i]; }
       }
     }
-    clauses.forEach(function (c) {
+    clauses.forEach(c => {
       if (c.alts) {
-        var ps = c.alts.map(function (a) {
+        var ps = c.alts.map(a => {
           var e = (cache["p/" + a.shard] || {})[a.stem], p = e ? postings(e) : null;
           if (OV) p = OV.merged(p, "p", a.stem, a.stem);
           return p && p.docs.length ? { p: p, df: OV ? p.n : a.df } : null;
         }).filter(Boolean);
-        ps.forEach(function (x) { x.p.forms.forEach(function (f) { forms.add(f); }); });
+        ps.forEach(x => { x.p.forms.forEach(f => { forms.add(f); }); });
         if (ps.length === 1) { add(ps[0].p.docs, ps[0].p.imp, weight(ps[0].df)); return; }
         // several stems (a prefix): a letter scores its best stem
         var best = new Float64Array(n), ud = [];
-        ps.forEach(function (x) {
+        ps.forEach(x => {
           var w = weight(x.df), ds = x.p.docs, imp = x.p.imp;
           for (var i = 0; i < ds.length; i++) {
             var d = ds[i], v = w * imp[i];
@@ -344,8 +345,8 @@
         // a phrase: letters holding every adjacent pair of its terms (Whoosh drops stop words
         // and renumbers positions, so pairs are of indexed terms), ranked by the pairs' impacts
         if (c.parts.some(a => !a)) { add([], null); return; }
-        c.parts.forEach(function (a, i) {
-          c.forms.forEach(function (f) { if (f[1] === a.stem) forms.add(f[0]); });
+        c.parts.forEach((a, i) => {
+          c.forms.forEach(f => { if (f[1] === a.stem) forms.add(f[0]); });
           if (!i) return;
           var key = c.parts[i - 1].stem + " " + a.stem;
           var be = (cache["b/" + (fnv1a(key) % meta.nb)] || {})[key];
@@ -356,7 +357,7 @@
         });
       }
     });
-    fnames.forEach(function (f) {
+    fnames.forEach(f => {
       var row = (facetFiles[f] || []).find(r => r[0] === filters[f]);
       var ds = row ? rowDocs(row) : [];
       add(OV ? Array.from(ds).concat(OV.docs(f, filters[f])) : ds, null); // overlay docs number after the main ones
@@ -368,7 +369,7 @@
     var memo = [];
     /* the first k docs by (score desc, doc asc): one pass keeping the k best in order (docs
        come in ascending order, so a doc only displaces a strictly lower score); no sort */
-    var top = function (k) {
+    var top = k => {
       if (memo.length < Math.min(k, total)) {
         var bd = new Int32Array(k), bs = new Float64Array(k), m = 0;
         for (var i = 0; i < total; i++) {
@@ -396,11 +397,11 @@
     if (res.all) res = res.all();
     var out = {}, hits = res.hits, need = res.need;
     if (!hits) return null;
-    meta.facets.forEach(function (f) {
-      var rowsF = (facetFiles[f] || []).map(function (r) {
+    meta.facets.forEach(f => {
+      var rowsF = (facetFiles[f] || []).map(r => {
         var ds = rowDocs(r), k = 0, i;
         for (i = 0; i < ds.length; i++) if (hits[ds[i]] === need) k++;
-        if (OV) OV.docs(f, r[0]).forEach(function (d) { if (hits[d] === need) k++; });
+        if (OV) OV.docs(f, r[0]).forEach(d => { if (hits[d] === need) k++; });
         return [r[0], r[1], k];
       });
       if (OV) OV.newValues(rowsF, f, hits, need);
@@ -412,13 +413,13 @@
   /* ------------------------------------------------------------ display data */
   var frags = {};
   function fragment(doc) { // one letter's display data with its text, fetched once
-    return frags[doc] || (frags[doc] = load("f/" + Math.floor(doc / meta.fd) + "/" + doc).then(function (fr) {
+    return frags[doc] || (frags[doc] = load("f/" + Math.floor(doc / meta.fd) + "/" + doc).then(fr => {
       if (!fr) return null;
       // a Response's body stream: about half the cost of a Blob's stream in Chromium
-      return new Response(new Response(b64(fr.z)).body.pipeThrough(new DecompressionStream("gzip"))).text().then(function (t) { fr.text = t; return fr; });
+      return new Response(new Response(b64(fr.z)).body.pipeThrough(new DecompressionStream("gzip"))).text().then(t => { fr.text = t; return fr; });
     }));
   }
-  function esc(s) { return s.replace(/[&<>"']/g, function (c) { return "&#" + c.charCodeAt(0) + ";"; }); }
+  function esc(s) { return s.replace(/[&<>"']/g, c => { return "&#" + c.charCodeAt(0) + ";"; }); }
   /* a snippet: about `width` words from just before the letter's densest run of query words,
      marked.  One regex finds the query's words as whole tokens (a prefix with 200 forms or more
      scans every token instead); only the snippet's own words are split out (splitting a whole
@@ -426,7 +427,7 @@
   function snippet(fr, forms, width) {
     width = width || 30;
     var text = fr.text, hits = [], best = 0, first = 0, i, j, k = 0, words = [], m, C = "[\\p{L}\\p{N}_*]";
-    var alts = Array.from(forms, function (f) { return f.replace(/[.*+?^${}()|[\]\\]/g, "\\$&"); }).join("|");
+    var alts = Array.from(forms, f => { return f.replace(/[.*+?^${}()|[\]\\]/g, "\\$&"); }).join("|");
     var re = alts && forms.size < 200 ? new RegExp("(?<!" + C + "\\.?)(?:" + alts + ")(?!\\.?" + C + ")", "giu") : TOKEN;
     re.lastIndex = 0;
     while ((m = re.exec(text))) if (re !== TOKEN || forms.has(m[0].toLowerCase())) hits.push(m.index);
@@ -439,7 +440,7 @@
     TOKEN.lastIndex = 0;
     var more = words.length > width, out = words.length && words[0].index > text.search(TOKEN) ? "… " : "", pos;
     if (more) words.pop();
-    words.forEach(function (w) {
+    words.forEach(w => {
       out += esc(text.slice(pos === undefined ? w.index : pos, w.index).replace(/\s+/g, " "));
       out += forms.has(w[0].toLowerCase()) ? "<mark>" + esc(w[0]) + "</mark>" : esc(w[0]);
       pos = w.index + w[0].length;
@@ -449,9 +450,9 @@
   function display(res, start, count) {
     var page = res.top(start + count).slice(start);
     phase = 3;
-    return Promise.all(page.map(fragment)).then(function (frs) {
+    return Promise.all(page.map(fragment)).then(frs => {
       mark("frag");
-      var rows = frs.map(function (fr, i) {
+      var rows = frs.map((fr, i) => {
         if (!fr) return null;
         return { doc: page[i], url: fr.u, title: fr.t, items: fr.it, snippet: snippet(fr, res.forms) };
       }).filter(Boolean);
@@ -461,11 +462,11 @@
   }
 
   /* ------------------------------------------------------------ benchmark hook */
-  window.benchRun = function (o) {
+  window.benchRun = o => {
     var t0 = performance.now(), marks = T = { t0: t0 };
     fetchedIn = new Set();
-    return run(o.term || "", o.filters || {}, false, !!o.facets, o.n || PAGE).then(function (res) {
-      return display(res, 0, o.n || PAGE).then(function (rows) {
+    return run(o.term || "", o.filters || {}, false, !!o.facets, o.n || PAGE).then(res => {
+      return display(res, 0, o.n || PAGE).then(rows => {
         T = null;
         return { results: res.total, total_ms: performance.now() - t0, urls: rows.map(r => r.url),
                  excerpt0: rows.length ? rows[0].snippet : "", filters: res.facets, rounds: fetchedIn.size, phases: marks };
@@ -473,7 +474,7 @@
     });
   };
   window.sgsSearch = { run: run, parse: parse, display: display, ready: ready, snippet: snippet };
-  ready().catch(function () { /* reported by the first search */ }); // meta.js is part of start-up, not of a query
+  ready().catch(() => { /* reported by the first search */ }); // meta.js is part of start-up, not of a query
 
   /* ------------------------------------------------------------ page UI */
   var byId = id => document.getElementById(id);
@@ -493,13 +494,13 @@
 
   function fromURL() {
     var p = new URLSearchParams(location.search), f = {};
-    Object.keys(LABELS).forEach(function (k) { if (p.get(k)) f[k] = p.get(k); });
+    Object.keys(LABELS).forEach(k => { if (p.get(k)) f[k] = p.get(k); });
     return { q: p.get("q") || "", f: f, page: Math.max(1, parseInt(p.get("page") || "1", 10) || 1) };
   }
   function toURL(s) {
     var p = new URLSearchParams();
     if (s.q) p.set("q", s.q);
-    Object.keys(s.f).sort().forEach(function (k) { if (s.f[k]) p.set(k, s.f[k]); });
+    Object.keys(s.f).sort().forEach(k => { if (s.f[k]) p.set(k, s.f[k]); });
     if (s.page > 1) p.set("page", String(s.page));
     var qs = p.toString();
     return location.pathname + (qs ? "?" + qs : "");
@@ -518,32 +519,32 @@
       return Promise.resolve();
     }
     status.textContent = "Searching…";
-    return run(s.q, s.f, typing, true, s.page * PAGE).then(function (res) {
+    return run(s.q, s.f, typing, true, s.page * PAGE).then(res => {
       if (my !== seq) return;
       var pages = Math.max(1, Math.ceil(res.total / PAGE));
       if (s.page > pages) s.page = pages;
-      return display(res, (s.page - 1) * PAGE, PAGE).then(function (rows) {
+      return display(res, (s.page - 1) * PAGE, PAGE).then(rows => {
         if (my !== seq) return;
         render(res, rows, pages);
       });
-    }).catch(function (err) {
+    }).catch(err => {
       if (my === seq) status.textContent = "Search is unavailable: " + err.message;
     });
   }
   function render(res, rows, pages) {
     status.textContent = res.total === 0 ? "No letters match." :
       res.total + (res.total === 1 ? " letter matches" : " letters match") + (pages > 1 ? "; page " + state.page + " of " + pages : "") + ".";
-    list.innerHTML = rows.map(function (r) {
-      var items = (r.items || []).map(function (it) {
+    list.innerHTML = rows.map(r => {
+      var items = (r.items || []).map(it => {
         return "<li>" + esc(it[0]) + (it[1] ? ' <span class="sgs-dec sgs-' + esc(it[1]) + '">' + esc(it[1]) + "</span>" : "") + "</li>";
       }).join("");
       return '<li class="sgs-hit"><h3><a href="' + esc(root + r.url) + '">' + esc(r.title) + "</a></h3>" +
         (items ? '<ul class="sgs-items">' + items + "</ul>" : "") + '<p class="sgs-snippet">' + r.snippet + "</p></li>";
     }).join("");
-    facetsEl.innerHTML = Object.keys(res.facets || {}).map(function (f) {
+    facetsEl.innerHTML = Object.keys(res.facets || {}).map(f => {
       var rowsF = res.facets[f];
       if (!rowsF.length) return "";
-      return '<fieldset class="sgs-facet"><legend>' + LABELS[f] + "</legend><ul>" + rowsF.slice(0, 12).map(function (r) {
+      return '<fieldset class="sgs-facet"><legend>' + LABELS[f] + "</legend><ul>" + rowsF.slice(0, 12).map(r => {
         var on = state.f[f] === r[0];
         return '<li><button type="button" data-facet="' + f + '" data-value="' + esc(r[0]) + '" aria-pressed="' + on + '">' +
           esc(r[1]) + ' <span class="sgs-count">' + r[2] + "</span></button></li>";
@@ -554,38 +555,38 @@
     if (pages > 1) nav = btn(state.page - 1, "Previous") + " <span>Page " + state.page + " of " + pages + "</span> " + btn(state.page + 1, "Next");
     pager.innerHTML = nav;
   }
-  form.addEventListener("submit", function (ev) {
+  form.addEventListener("submit", ev => {
     ev.preventDefault();
     state = { q: input.value, f: state.f, page: 1 };
     commit(true); show(false);
   });
-  input.addEventListener("input", function () {
+  input.addEventListener("input", () => {
     clearTimeout(typingTimer);
-    typingTimer = setTimeout(function () {
+    typingTimer = setTimeout(() => {
       state = { q: input.value, f: state.f, page: 1 };
       commit(false); show(true);
     }, 120);
   });
-  facetsEl.addEventListener("click", function (ev) {
+  facetsEl.addEventListener("click", ev => {
     var b = ev.target.closest("button[data-facet]");
     if (!b) return;
     var f = Object.assign({}, state.f), k = b.getAttribute("data-facet"), v = b.getAttribute("data-value");
     if (f[k] === v) delete f[k]; else f[k] = v;
     state = { q: input.value, f: f, page: 1 };
     commit(true);
-    show(false).then(function () {
+    show(false).then(() => {
       var again = facetsEl.querySelector('button[data-facet="' + k + '"][data-value="' + CSS.escape(v) + '"]');
       if (again) again.focus();
     });
   });
-  pager.addEventListener("click", function (ev) {
+  pager.addEventListener("click", ev => {
     var b = ev.target.closest("button[data-page]");
     if (!b || b.disabled) return;
     state = { q: state.q, f: state.f, page: parseInt(b.getAttribute("data-page"), 10) };
     commit(true);
-    show(false).then(function () { status.focus(); });
+    show(false).then(() => { status.focus(); });
   });
-  window.addEventListener("popstate", function () {
+  window.addEventListener("popstate", () => {
     state = fromURL(); input.value = state.q; show(false);
   });
   state = fromURL();
