@@ -6,7 +6,8 @@
 CORPUS_DIR comes from ``benchmarks/generate_corpus.py OUT --count N``.  The script parses
 (and normalises, when available) the letters, writes one plain case page per letter,
 builds sitegen's indexes (Whoosh + static) and Pagefind's index over the same pages,
-serves WORK_DIR/site on localhost and runs each query cold (new browser context) and warm
+serves WORK_DIR/site on localhost (``benchmarks/static_server.py``, HTTP/1.1 keep-alive;
+``--server http.server`` for Python's) and runs each query cold (new browser context) and warm
 in headless Chromium, counting transferred bytes and request rounds from Playwright's
 request events.  Prints one JSON object.  Pagefind (``pip install 'pagefind[bin]'``) is a
 benchmark-only dependency.
@@ -275,6 +276,9 @@ def main() -> int:
     ap.add_argument("--client", type=Path, help="with --queries-only: another search.js to test (A/B, e.g. from git show REV:static/search.js)")
     ap.add_argument("--overlay", type=int, default=0, help="with --queries-only and --letters: first change this many letters "
                     "through the static index's overlay (not folded in), to measure queries against a big overlay")
+    ap.add_argument("--server", choices=["keepalive", "http.server"], default="keepalive",
+                    help="static server for the queries: benchmarks/static_server.py (HTTP/1.1 keep-alive, default) "
+                         "or Python's http.server (HTTP/1.0, a connection per request; the earlier runs' server)")
     a = ap.parse_args()
     site = a.work / "site"
     out: dict[str, Any] = {}
@@ -293,8 +297,12 @@ def main() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
-    srv = subprocess.Popen([sys.executable, "-m", "http.server", str(port), "--bind", "127.0.0.1", "--directory", str(site)],
-                           stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    if a.server == "http.server":
+        cmd = [sys.executable, "-m", "http.server", str(port), "--bind", "127.0.0.1", "--directory", str(site)]
+    else:  # HTTP/1.1 keep-alive, like any real static host (see static_server.py)
+        cmd = [sys.executable, str(ROOT / "benchmarks" / "static_server.py"), str(port), str(site)]
+    out["server"] = a.server
+    srv = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     time.sleep(1)
     try:
         from playwright.sync_api import sync_playwright
