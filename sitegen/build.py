@@ -694,12 +694,12 @@ def _search(letters: Sequence[Letter], site: Path, cfg: SiteConfig) -> dict[str,
     fn = getattr(mod, "build_indexes", None)
     if fn is None:
         return None
-    return dict(fn(letters, site, cfg.search_index_dir))
+    return dict(fn(letters, site, cfg.search_index_dir, titles=_taxonomy_titles(cfg)))
 
 
 def _update_search(changed: Sequence[Letter], removed: Sequence[str], site: Path, cfg: SiteConfig) -> dict[str, Any] | None:
     mod = importlib.import_module("sitegen.search")
-    return dict(mod.update_indexes(changed, removed, site, cfg.search_index_dir))
+    return dict(mod.update_indexes(changed, removed, site, cfg.search_index_dir, titles=_taxonomy_titles(cfg)))
 
 
 def _remove_stale(out: Path) -> None:

@@ -80,13 +80,16 @@ class _WhooshProcess:
         self.recv.close()
 
 
-def build_indexes(letters: Sequence[Letter], site_dir: Path, index_dir: Path) -> dict[str, Any]:
+def build_indexes(letters: Sequence[Letter], site_dir: Path, index_dir: Path,
+                  titles: dict[str, str] | None = None) -> dict[str, Any]:
     """Write the static index under ``site_dir/search/`` and the Whoosh index into ``index_dir``.
 
+    ``titles``: procedure slug -> display name for the procedure facet (the site's taxonomy,
+    with the archive's ``content/taxonomy.toml``; default: the shipped taxonomy's).
     Returns stats: documents, bytes and files (static index), seconds (wall, both indexes).
     """
     t0 = time.perf_counter()
-    docs = documents(letters)
+    docs = documents(letters, titles)
     site_dir, index_dir = Path(site_dir), Path(index_dir)
     from sitegen.search import static_index
 
@@ -114,15 +117,16 @@ def build_indexes(letters: Sequence[Letter], site_dir: Path, index_dir: Path) ->
 
 
 def update_indexes(changed: Sequence[Letter], removed_ids: Sequence[str], site_dir: Path, index_dir: Path,
-                   fold: bool | None = None) -> dict[str, Any]:
+                   fold: bool | None = None, titles: dict[str, str] | None = None) -> dict[str, Any]:
     """Add or replace ``changed`` letters and drop ``removed_ids`` in both indexes.
 
     ``fold``: when the static index's overlay is folded into its main index (see
-    :func:`sitegen.search.static_overlay.update`; False defers it, e.g. under ``sitegen serve``)."""
+    :func:`sitegen.search.static_overlay.update`; False defers it, e.g. under ``sitegen serve``);
+    ``titles``: as for :func:`build_indexes`."""
     from sitegen.search import static_overlay, whoosh_index
 
     t0 = time.perf_counter()
-    docs = documents(changed)
+    docs = documents(changed, titles)
     whoosh_index.update(docs, list(removed_ids), Path(index_dir))
     stats = static_overlay.update(docs, list(removed_ids), Path(site_dir), Path(index_dir), fold=fold)
     from sitegen.search.client import write_client
