@@ -33,6 +33,7 @@ from sitegen.collect import Archive, collect, collected, first_sentence
 from sitegen.config import SiteConfig, load_config
 from sitegen.discover import Sources, discover
 from sitegen.errors import BuildError, SitegenError
+from sitegen.forked import Forked, can_fork
 from sitegen.markdown import Page, load_note, load_page
 from sitegen.model import Letter
 from sitegen.progress import Progress
@@ -764,6 +765,7 @@ def build_site(cfg: SiteConfig, *, strict: bool = False, jobs: int | None = None
     # A clean build (incremental=False) still fills the cache; it only ignores what is there.
     cache = BuildCache(cfg.cache_dir, cfg.content_dir, cfg.out_dir) if letters is None else None
     early: EarlyPool | None = None
+    early_search: Forked | None = None
     try:
         tmp.mkdir()
         stages = report.stages
@@ -853,6 +855,8 @@ def build_site(cfg: SiteConfig, *, strict: bool = False, jobs: int | None = None
             reuse: Callable[[str, str], bool] = writer.keep
         else:
             reuse = lambda path, origin="": writer.link(cfg.out_dir, path, origin)  # noqa: E731
+        if _search_enabled(search) and not in_place:
+            early_search = _start_search(cfg, archive, slims, memory, cache, old, tmp, pkey)
         report.pages = _render(cfg, archive, sources, slims, memory, pkey, writer, n, progress, stages,
                                cache, old, new, report, index.files if index is not None else None, reuse,
                                session, early)
@@ -886,7 +890,8 @@ def build_site(cfg: SiteConfig, *, strict: bool = False, jobs: int | None = None
                             [p for p in old.pages if p not in new.pages and p not in writer.written])
         t = time.perf_counter()
         if _search_enabled(search):
-            report.search = _run_search(cfg, archive, slims, memory, cache, old, new, tmp, pkey, in_place)
+            report.search = _run_search(cfg, archive, slims, memory, cache, old, new, tmp, pkey, in_place, early_search)
+            early_search = None
         elif in_place and old.search_key is not None:
             shutil.rmtree(cfg.out_dir / "search", ignore_errors=True)  # as a build without search has none
         stages["search"] = time.perf_counter() - t
@@ -907,6 +912,8 @@ def build_site(cfg: SiteConfig, *, strict: bool = False, jobs: int | None = None
     except BaseException as err:
         if early is not None:
             early.kill()
+        if early_search is not None:
+            early_search.kill()
         if isinstance(err, OSError):
             raise BuildError(f"{getattr(err, 'filename', None) or cfg.out_dir}: {err.strerror or err}") from None
         raise
@@ -1080,44 +1087,83 @@ def _unchanged(report: BuildReport, summary: dict[str, Any], strict: bool, stage
     return report
 
 
-def _run_search(cfg: SiteConfig, archive: Archive, slims: dict[str, Slim], memory: dict[str, Letter] | None,
-                cache: BuildCache | None, old: Manifest, new: Manifest, tmp: Path, pkey: str,
-                in_place: bool) -> dict[str, Any] | None:
-    """Update the search indexes for the letters that changed, or build them from scratch.
-
-    The static index goes to ``tmp/search`` (copied from the previous output first when it is
-    updated), or, ``in_place``, is updated inside the output folder."""
+def _letter_loader(cfg: SiteConfig, memory: dict[str, Letter] | None,
+                   cache: BuildCache | None) -> Callable[[Slim], Letter]:
+    """Slim record -> the full letter (with its text): from memory, the cache, or parsed again."""
     def full(slim: Slim) -> Letter:
         if memory is not None:
             return memory[slim.digest]
         got = cache.records.get(slim.digest) if cache is not None else None
         return got if got is not None else parse_letter(slim.path, slim.letter.source,
                                                         str(cfg.taxonomy_file) if cfg.taxonomy_file else None)
+    return full
 
-    ordered = [slims[l.id] for l in archive.letters]
+
+def _search_plan(cfg: SiteConfig, archive: Archive, slims: dict[str, Slim], cache: BuildCache | None,
+                 old: Manifest, new: Manifest, pkey: str) -> tuple[list[Slim], list[str]] | None:
+    """Record the search key and letters in ``new``; (changed, removed) when the previous
+    indexes can be updated, None when they are to be built from scratch."""
+    now = {l.id: slims[l.id].digest for l in archive.letters}
     skey = digest(render_code_hash(), pkey)
-    now = {s.letter.id: s.digest for s in ordered}
     new.search_key = skey
     new.search_letters = now
-    old_search = cfg.out_dir / "search"
-    if cache is not None and old.search_key == skey and old_search.is_dir() and cfg.search_index_dir.is_dir():
+    if cache is not None and old.search_key == skey and (cfg.out_dir / "search").is_dir() and cfg.search_index_dir.is_dir():
         changed = [slims[i] for i, d in now.items() if old.search_letters.get(i) != d]
         removed = sorted(i for i in old.search_letters if i not in now)
         if len(changed) + len(removed) <= max(50, len(now) // 4):
-            if in_place:
-                if not changed and not removed:
-                    return {"files": 0, "updated": 0}
-                try:
-                    return _update_search([full(s) for s in changed], removed, cfg.out_dir, cfg)
-                except SitegenError:
-                    pass
-            else:
-                shutil.copytree(old_search, tmp / "search")
-                try:
-                    return _update_search([full(s) for s in changed], removed, tmp, cfg)
-                except SitegenError:
-                    shutil.rmtree(tmp / "search", ignore_errors=True)
-    stats = _search(LazyLetters(ordered, full), tmp, cfg)
+            return changed, removed
+    return None
+
+
+#: From this many letters a full build's search stage starts in a forked process as soon as the
+#: archive is collected, and runs beside the page rendering (see :func:`_start_search`).
+EARLY_SEARCH_MIN = 2000
+
+
+def _start_search(cfg: SiteConfig, archive: Archive, slims: dict[str, Slim], memory: dict[str, Letter] | None,
+                  cache: BuildCache | None, old: Manifest, tmp: Path, pkey: str) -> Forked | None:
+    """Start building the search indexes from scratch into ``tmp/search`` in a forked child, when
+    that is what the search stage would do: the indexes then build while the pages render, and
+    the build's idle moments (collect, plan and exports use one core; making the search documents
+    too) are filled.  The child inherits the archive; nothing but the stats come back."""
+    if len(archive.letters) < EARLY_SEARCH_MIN or not can_fork():
+        return None
+    if _search_plan(cfg, archive, slims, cache, old, Manifest(), pkey) is not None:
+        return None  # an update of the previous indexes: small, done at the end
+    ordered = [slims[l.id] for l in archive.letters]
+    return Forked(_search, LazyLetters(ordered, _letter_loader(cfg, memory, cache)), tmp, cfg,
+                  what="the search index build")
+
+
+def _run_search(cfg: SiteConfig, archive: Archive, slims: dict[str, Slim], memory: dict[str, Letter] | None,
+                cache: BuildCache | None, old: Manifest, new: Manifest, tmp: Path, pkey: str,
+                in_place: bool, started: Forked | None = None) -> dict[str, Any] | None:
+    """Update the search indexes for the letters that changed, or build them from scratch.
+
+    The static index goes to ``tmp/search`` (copied from the previous output first when it is
+    updated), or, ``in_place``, is updated inside the output folder.  ``started``: the full
+    build :func:`_start_search` began (its result is awaited)."""
+    full = _letter_loader(cfg, memory, cache)
+    plan = _search_plan(cfg, archive, slims, cache, old, new, pkey)
+    if started is not None:
+        return started.result()
+    old_search = cfg.out_dir / "search"
+    if plan is not None:
+        changed, removed = plan
+        if in_place:
+            if not changed and not removed:
+                return {"files": 0, "updated": 0}
+            try:
+                return _update_search([full(s) for s in changed], removed, cfg.out_dir, cfg)
+            except SitegenError:
+                pass
+        else:
+            shutil.copytree(old_search, tmp / "search")
+            try:
+                return _update_search([full(s) for s in changed], removed, tmp, cfg)
+            except SitegenError:
+                shutil.rmtree(tmp / "search", ignore_errors=True)
+    stats = _search(LazyLetters([slims[l.id] for l in archive.letters], full), tmp, cfg)
     if in_place and (tmp / "search").is_dir():
         if old_search.exists():
             os.replace(old_search, tmp / "search.old")

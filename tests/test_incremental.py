@@ -238,10 +238,10 @@ def test_search_indexes_are_updated_for_the_changed_letters_only(tmp_path: Path,
     calls: list[tuple[list[str], list[str]]] = []
     real = sitegen.search.update_indexes
 
-    def spy(changed, removed, site_dir, index_dir):  # type: ignore[no-untyped-def]
+    def spy(changed, removed, site_dir, index_dir, **kwargs):  # type: ignore[no-untyped-def]
         calls.append(([l.id for l in changed], list(removed)))
         assert all(l.text for l in changed), "the search update needs the letters' text"
-        return real(changed, removed, site_dir, index_dir)
+        return real(changed, removed, site_dir, index_dir, **kwargs)
 
     monkeypatch.setattr(sitegen.search, "update_indexes", spy)
     archive = Archive(tmp_path)

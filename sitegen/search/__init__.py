@@ -6,15 +6,12 @@ rebuilding them.  Only :mod:`sitegen.search.whoosh_index` imports whoosh.
 
 from __future__ import annotations
 
-import gc
-import multiprocessing
-import signal
 import time
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 from typing import Any, Sequence
 
-from sitegen.errors import SitegenError
+from sitegen.forked import Forked, can_fork
 from sitegen.model import Letter
 from sitegen.search.documents import documents
 
@@ -27,57 +24,6 @@ def _whoosh_build(docs: list[Any], index_dir: Path) -> int:
     from sitegen.search import whoosh_index
 
     return whoosh_index.build(docs, index_dir)
-
-
-def _whoosh_child(docs: list[Any], index_dir: Path, send: Any) -> None:
-    signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent decides: it kills this process
-    signal.signal(signal.SIGTERM, signal.SIG_DFL)
-    try:
-        send.send(("ok", _whoosh_build(docs, index_dir)))
-    except BaseException as err:  # noqa: BLE001 - handed to the parent, which raises it
-        try:
-            send.send(("error", err))
-        except Exception:  # noqa: BLE001 - an exception that cannot be pickled
-            send.send(("error", SitegenError(f"{index_dir}: Whoosh index build failed: {type(err).__name__}: {err}")))
-    finally:
-        send.close()
-
-
-class _WhooshProcess:
-    """The Whoosh build in a forked process that inherits the documents (copy-on-write).
-
-    A process pool would pickle every letter's text to its worker and unpickle a second copy
-    there: at 100,000 letters that was several GB of the search stage's memory."""
-
-    def __init__(self, docs: list[Any], index_dir: Path) -> None:
-        ctx = multiprocessing.get_context("fork")
-        self.recv, send = ctx.Pipe(duplex=False)
-        self.proc = ctx.Process(target=_whoosh_child, args=(docs, index_dir, send), daemon=False)
-        gc.freeze()  # the child's collections then leave the shared pages alone
-        try:
-            self.proc.start()
-        finally:
-            gc.unfreeze()
-        send.close()
-
-    def result(self) -> int:
-        try:
-            status, value = self.recv.recv()
-        except EOFError:
-            self.proc.join()
-            raise SitegenError(f"the Whoosh index build process died (exit code {self.proc.exitcode})") from None
-        finally:
-            self.recv.close()
-        self.proc.join()
-        if status == "error":
-            raise value
-        return int(value)
-
-    def kill(self) -> None:
-        if self.proc.is_alive():
-            self.proc.terminate()
-        self.proc.join(timeout=5)
-        self.recv.close()
 
 
 def build_indexes(letters: Sequence[Letter], site_dir: Path, index_dir: Path,
@@ -93,8 +39,10 @@ def build_indexes(letters: Sequence[Letter], site_dir: Path, index_dir: Path,
     site_dir, index_dir = Path(site_dir), Path(index_dir)
     from sitegen.search import static_index
 
-    if len(docs) >= PARALLEL_MIN and "fork" in multiprocessing.get_all_start_methods():
-        child = _WhooshProcess(docs, index_dir)
+    if len(docs) >= PARALLEL_MIN and can_fork():
+        # a forked child inherits the documents (copy-on-write); a process pool would pickle
+        # every letter's text to its worker (a second full copy at 100,000 letters)
+        child = Forked(_whoosh_build, docs, index_dir, what=f"{index_dir}: the Whoosh index build")
         try:
             stats = static_index.build(docs, site_dir, index_dir)
         except BaseException:
