@@ -855,7 +855,7 @@ def build_site(cfg: SiteConfig, *, strict: bool = False, jobs: int | None = None
             reuse: Callable[[str, str], bool] = writer.keep
         else:
             reuse = lambda path, origin="": writer.link(cfg.out_dir, path, origin)  # noqa: E731
-        if _search_enabled(search) and not in_place:
+        if _search_enabled(search) and not in_place and session is None:  # (serve's threads: no fork beside them)
             early_search = _start_search(cfg, archive, slims, memory, cache, old, tmp, pkey)
         report.pages = _render(cfg, archive, sources, slims, memory, pkey, writer, n, progress, stages,
                                cache, old, new, report, index.files if index is not None else None, reuse,
