@@ -316,3 +316,56 @@ def test_a_failing_segment_process_fails_the_build_cleanly(tmp_path: Path, monke
     with pytest.raises(SitegenError, match="RuntimeError: boom"):
         whoosh_index.build(_many_docs(2), tmp_path / "ix", procs=2)
     assert list(tmp_path.iterdir()) == []  # no index, no temp folder left
+
+
+LONG_TEXTS = [
+    "word " * 1500,                                    # a frequency above pickle's batch of 1,000; values over 255 bytes
+    ("alpha " + "filler " * 300) * 5,                  # position gaps above 255
+    "x " * 70_000 + "lumbar the lumbar spine lumbar",  # positions above 65,535
+    "the of and " + "spine " * 3 + "a b c spine",      # stop words and one-letter tokens before the first term
+    "", "the a of",                                    # no indexed token at all
+    "edge " * 121 + "rim " * 122,                      # values of 254 and 256 bytes (SHORT_BINBYTES / BINBYTES)
+]
+
+
+def test_direct_build_of_long_texts_in_small_groups_and_batches(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # the text fields are grouped every _GROUP_TOKENS tokens and written _WRITE_POSTINGS postings
+    # at a time: many groups and batches here, terms spanning them, unusual frequencies and positions
+    from dataclasses import replace
+
+    base = documents(sample_letters())
+    docs = [replace(d, id=f"{d.id}-{k}") for k in range(40) for d in base]
+    docs[7:7] = [replace(base[k % len(base)], id=f"long-{k}", text=t) for k, t in enumerate(LONG_TEXTS)]
+    docs.append(replace(base[0], id="long-last", text=LONG_TEXTS[0] + LONG_TEXTS[2]))
+    monkeypatch.setattr(whoosh_index, "_GROUP_TOKENS", 3000)
+    monkeypatch.setattr(whoosh_index, "_WRITE_POSTINGS", 200)
+    whoosh_index.build(docs, tmp_path / "fast", procs=1)
+    fast, plain = _index_contents(tmp_path / "fast"), _index_contents(_plain_index(docs, tmp_path / "plain"))
+    assert fast["docs"] == plain["docs"] and fast["lengths"] == plain["lengths"]
+    assert fast["terms"].keys() == plain["terms"].keys()
+    for key, value in plain["terms"].items():
+        assert fast["terms"][key] == value, key
+    assert max(len(v[-1]) for v in plain["terms"].values()) > 128
+    values = [p[2] for v in plain["terms"].values() for p in v[-1] if isinstance(p[2], bytes)]
+    assert max(map(len, values)) > 3000  # positions of "word" x 1,500 (two pickle batches)
+
+
+def test_block_pickles_unpickle_to_python_ints() -> None:
+    import pickle
+
+    import numpy as np
+
+    v = np.array([0, 1, 255, 256, 65535, 65536, 2**24 + 5, 2**31 - 1], np.int64)
+    sizes = whoosh_index._int_sizes(v)
+    out = np.zeros(int(sizes.sum()), np.uint8)
+    whoosh_index._put_ints(out, np.concatenate(([0], np.cumsum(sizes)[:-1])), v)
+    assert pickle.loads(b"\x80\x05(" + out.tobytes() + b"t.") == tuple(v.tolist())
+    assert b"".join(pickle.dumps(x, 2)[2:-1] for x in v.tolist()) == out.tobytes()  # pickle's own opcodes
+
+
+def test_length_bytes_equal_whoosh_length_to_byte() -> None:
+    import numpy as np
+    from whoosh.util.numeric import length_to_byte
+
+    lengths = np.concatenate((np.arange(0, 5000), np.arange(5000, 200_000, 37), [106373, 106374, 10**9]))
+    assert whoosh_index._length_bytes(lengths).tolist() == [length_to_byte(int(x)) for x in lengths]

@@ -11,6 +11,7 @@ import os
 import pickle
 import re
 import shutil
+import struct
 import tempfile
 import threading
 import zlib
@@ -25,7 +26,7 @@ from typing import Any, Iterable, Iterator, Sequence
 
 from whoosh import highlight, index
 from whoosh.analysis import StemmingAnalyzer, StopFilter
-from whoosh.codec.whoosh3 import WHOOSH3_HEADER_MAGIC, W3FieldWriter, W3PostingsWriter
+from whoosh.codec.whoosh3 import LENGTHS_COLUMN, STORED_COLUMN, WHOOSH3_HEADER_MAGIC, W3FieldWriter, W3PostingsWriter, _lenfield
 from whoosh.compat import dumps as _dumps
 from whoosh.fields import ID, KEYWORD, STORED, TEXT, Schema
 from whoosh.formats import Existence, Frequency, Positions
@@ -38,6 +39,11 @@ from whoosh.writing import SegmentWriter
 
 from sitegen.errors import SitegenError
 from sitegen.search.documents import FACETS, SearchDoc
+
+try:
+    import numpy as np
+except ImportError:  # pragma: no cover - numpy is a dependency; without it Whoosh's own writer is used
+    np = None  # type: ignore[assignment]
 
 #: Default fields of a query without ``field:``, and their weights.
 DEFAULT_FIELDS = ("request", "content")
@@ -119,11 +125,11 @@ _TERM_IDS: dict[str, int] = {}
 _TERMS_LOCK = threading.Lock()
 
 
-class _FormIds(dict[str, "int | None"]):
-    """Lowercase token -> the id of its index term, None for tokens the stop filter drops."""
+class _FormIds(dict[str, int]):
+    """Lowercase token -> the id of its index term, 0 for tokens the stop filter drops."""
 
-    def __missing__(self, form: str) -> int | None:
-        tid = None
+    def __missing__(self, form: str) -> int:
+        tid = 0
         if len(form) >= MIN_SIZE and form not in STOP_WORDS:
             stem = stem_of(form)
             with _TERMS_LOCK:  # one id per stem even when two threads index at once
@@ -242,15 +248,357 @@ class _Store:
         deque(map(list.append, map(self.values.__getitem__, keys), vals), 0)
 
 
+# --- Stemmed text fields, grouped and written with numpy ---------------------------------------
+#
+# Per document, only the term id of each token is appended to an array (0 for a token the stop
+# filter drops).  Every ``_GROUP_TOKENS`` tokens numpy groups them into postings (one stable sort
+# by term keeps doc and position order); a posting keeps its doc number, its frequency and the
+# pickle opcodes of its position deltas.  At the flush, the postings are put in term order (one
+# more stable sort) and their posting blocks are assembled as bytes, all blocks of many terms in
+# each numpy operation: the pickle of ``(ids, weights, values)`` written opcode by opcode, which
+# unpickles to what Whoosh's writer pickles (a tuple of doc-number deltas; None, a float or a
+# tuple of floats; a tuple of ``Positions`` values, each byte for byte Whoosh's encoding).
+
+#: Tokens grouped into postings at a time (bounds the grouping's temporary arrays).
+_GROUP_TOKENS = 1 << 20
+#: Postings assembled into posting blocks at a time at the flush.
+_WRITE_POSTINGS = 1 << 18
+#: zlib level of the text fields' posting blocks (Whoosh's codec: 3; each block records its level).
+BLOCK_LEVEL = 1
+#: Blocks shorter than this are stored uncompressed (level 0 in their info), as zlib barely
+#: shrinks them and costs most per call.
+_MIN_COMPRESS = 100
+#: zlib level of the stored fields (Whoosh's: 3).
+STORED_LEVEL = 1
+
+_K, _M, _J, _G = ord("K"), ord("M"), ord("J"), ord("G")  # pickle BININT1, BININT2, BININT, BINFLOAT
+_LIST_HEAD = b"\x80\x02]q\x00"  # PROTO 2, EMPTY_LIST, BINPUT 0
+_pack_int = struct.Struct("!i").pack  # StructFile.write_int
+_LENGTHS = None if np is None else np.array([_byte_to_length(b) for b in range(256)], np.int64)
+
+
+def _length_bytes(lengths: Any) -> Any:
+    """``length_to_byte`` of each length (numpy)."""
+    return np.minimum(np.searchsorted(_LENGTHS, lengths, "left"), 255).astype(np.uint8)
+
+
+_RANKS: list[Any] = [0, None, None]
+
+
+def _term_ranks() -> tuple[Any, Any]:
+    """(term id -> rank of its term in UTF-8 byte order, the term table's order; rank -> term id)
+    for the terms so far.  Older terms keep their relative order when terms are added."""
+    n = len(_TERMS)
+    if _RANKS[0] != n:
+        order = np.array(sorted(range(n), key=lambda i: _TERMS[i].encode("utf-8")), np.uint32)
+        ranks = np.empty(n, np.uint32)
+        ranks[order] = np.arange(n, dtype=np.uint32)
+        _RANKS[:] = [n, ranks, order]
+    return _RANKS[1], _RANKS[2]
+
+
+def _offsets(sizes: Any) -> Any:
+    """0 and the running totals of ``sizes`` (len(sizes) + 1 values)."""
+    out = np.zeros(len(sizes) + 1, np.int64)
+    np.cumsum(sizes, out=out[1:])
+    return out
+
+
+def _int_sizes(v: Any) -> Any:
+    """Bytes of the pickle opcode of each int 0 <= v < 2**31 (BININT1: 2, BININT2: 3, BININT: 5)."""
+    return 2 + (v >= 256) + 2 * (v >= 65536)
+
+
+def _put_ints(out: Any, at: Any, v: Any) -> None:
+    """The pickle opcodes of the ints ``v`` (0 <= v < 2**31) at offsets ``at`` of ``out``."""
+    b1, b2 = v >= 256, v >= 65536
+    out[at] = np.where(b2, _J, np.where(b1, _M, _K))
+    out[at + 1] = v & 255
+    at1 = at[b1]
+    out[at1 + 2] = (v[b1] >> 8) & 255
+    at2, v2 = at[b2], v[b2]
+    out[at2 + 3] = (v2 >> 16) & 255
+    out[at2 + 4] = (v2 >> 24) & 255
+
+
+def _put_bytes(out: Any, at: Any, cols: Any) -> None:
+    """Row i of the byte matrix ``cols`` at ``out[at[i]:]``."""
+    out[at[:, None] + np.arange(cols.shape[1])] = cols
+
+
+def _be_bytes(v: Any, n: int) -> Any:
+    """Big-endian ``n``-byte rows of the unsigned ints ``v``."""
+    return v.astype(f">u{n}").view(np.uint8).reshape(-1, n)
+
+
+class _TextField:
+    """The postings of one stemmed text field of a segment (see above)."""
+
+    def __init__(self, boost: float) -> None:
+        self.boost = boost
+        self.tok = array("I")  # term id of each token of the documents not grouped yet (0: dropped)
+        self.docs = array("I")  # their doc numbers
+        self.ntok = array("I")  # and token counts
+        # per group: term ids, doc numbers, frequencies, item bytes of the postings; the items
+        self.parts: list[tuple[Any, Any, Any, Any, Any]] = []
+        self.lengths: list[tuple[Any, Any]] = []  # per group: doc numbers, field lengths
+
+    def add(self, docnum: int, text: str) -> None:
+        tokens = _tokens(text)
+        if tokens:
+            self.tok.extend(map(_FORM_IDS.__getitem__, tokens))
+            self.docs.append(docnum)
+            self.ntok.append(len(tokens))
+            if len(self.tok) >= _GROUP_TOKENS:
+                self.group()
+
+    def group(self) -> None:
+        """Group the pending tokens into postings."""
+        if not self.docs:
+            return
+        tok = np.frombuffer(self.tok, np.uint32)
+        ntok = np.frombuffer(self.ntok, np.uint32).astype(np.int64)
+        docs = np.frombuffer(self.docs, np.uint32)
+        self.tok, self.ntok, self.docs = array("I"), array("I"), array("I")
+        kidx = np.flatnonzero(tok)  # raw index of each kept token
+        ends = np.cumsum(ntok)
+        kend = np.searchsorted(kidx, ends)
+        kstart = np.concatenate(([0], kend[:-1]))
+        kept = kend - kstart  # the field length of each document
+        self.lengths.append((docs, kept))
+        n = len(kidx)
+        if not n:
+            return
+        has = kept > 0
+        kd, ks = kept[has], kstart[has]
+        p0 = kidx[ks] - (ends - ntok)[has]  # raw index of a document's first kept token
+        terms = tok[kidx]
+        del tok, kidx
+        # Whoosh's stop filter: the first kept token keeps its raw position, the next ones follow it
+        pos = np.arange(n, dtype=np.int64) - np.repeat(ks - p0, kd)
+        dnum = np.repeat(docs[has], kd)
+        order = np.argsort(_term_ranks()[0][terms], kind="stable")  # by term, in doc and position order
+        terms, dnum, pos = terms[order], dnum[order], pos[order]
+        del order
+        new = np.empty(n, bool)
+        new[0] = True
+        np.not_equal(terms[1:], terms[:-1], out=new[1:])
+        new[1:] |= dnum[1:] != dnum[:-1]
+        starts = np.flatnonzero(new)
+        freqs = np.diff(np.append(starts, n))
+        deltas = pos.copy()
+        deltas[1:] -= pos[:-1]
+        deltas[starts] = pos[starts]  # a posting's first delta is its first position
+        del pos, new
+        isz = _int_sizes(deltas)
+        size = isz
+        if freqs.max() > _BATCH:  # pickle appends a list's items in batches of 1,000: "e(" between
+            kin = np.arange(n) - np.repeat(starts, freqs)
+            batch = np.flatnonzero((kin % _BATCH == _BATCH - 1) & (kin < np.repeat(freqs, freqs) - 1))
+            size = isz.copy()
+            size[batch] += 2
+        off = _offsets(size)
+        items = np.empty(int(off[-1]), np.uint8)
+        _put_ints(items, off[:-1], deltas)
+        if size is not isz:
+            at = off[batch] + isz[batch]
+            items[at] = ord("e")
+            items[at + 1] = ord("(")
+        ilen = np.add.reduceat(size, starts)
+        terms = terms[starts]
+        tstart = np.flatnonzero(np.concatenate(([True], terms[1:] != terms[:-1])))
+        # the group: its terms (ids) and where their postings start; per posting its doc number,
+        # frequency and where its items start in ``items``
+        self.parts.append((terms[tstart], np.append(tstart, len(starts)).astype(np.uint32), dnum[starts],
+                           freqs.astype(np.uint16 if freqs.max() < 65536 else np.uint32),
+                           _offsets(ilen).astype(np.uint32), items))
+
+    def field_lengths(self, ndocs: int) -> Any:
+        """The field length of each of the segment's ``ndocs`` documents."""
+        self.group()
+        lengths = np.zeros(ndocs, np.int64)
+        for docs, kept in self.lengths:
+            lengths[docs] = kept
+        return lengths
+
+    def write(self, fw: Any, length_bytes: Any, lim: int) -> None:
+        """Write the field's terms (between ``fw.start_field`` and ``fw.finish_field``) in blocks of
+        ``lim`` postings; ``length_bytes``: each document's field length as Whoosh's length byte.
+
+        The groups are each in term order: batches of whole terms (ranks ``cuts[k]`` to
+        ``cuts[k + 1]``) take their slice of every group and merge them with a stable sort."""
+        self.group()
+        parts, self.parts = self.parts, []
+        if not parts:
+            return
+        ranks, by_rank = _term_ranks()
+        counts = np.zeros(len(ranks), np.int64)  # postings per term rank
+        part_ranks = []
+        for terms, tstart, *_ in parts:
+            r = ranks[terms]
+            part_ranks.append(r)
+            counts[r] += np.diff(tstart)
+        cum = np.cumsum(counts)
+        cuts = np.unique(np.concatenate((
+            [0], np.searchsorted(cum, np.arange(_WRITE_POSTINGS, int(cum[-1]), _WRITE_POSTINGS)) + 1, [len(ranks)])))
+        where = [np.searchsorted(r, cuts) for r in part_ranks]  # each group's first term of each batch
+        for k in range(len(cuts) - 1):
+            keys, D, F, IL, IO, items = [], [], [], [], [], []
+            base = 0
+            for (terms, tstart, docs, freqs, ioff, its), r, w in zip(parts, part_ranks, where):
+                t0, t1 = w[k], w[k + 1]
+                if t0 == t1:
+                    continue
+                a, b = int(tstart[t0]), int(tstart[t1])
+                keys.append(np.repeat(r[t0:t1], np.diff(tstart[t0:t1 + 1])))
+                D.append(docs[a:b])
+                F.append(freqs[a:b])
+                o = ioff[a:b + 1].astype(np.int64)
+                IL.append(np.diff(o))
+                IO.append(o[:-1] + (base - o[0]))
+                items.append(its[o[0]:o[-1]])
+                base += int(o[-1] - o[0])
+            if not keys:
+                continue
+            key = np.concatenate(keys)
+            perm = np.argsort(key, kind="stable")
+            key = key[perm]
+            ts = np.flatnonzero(np.concatenate(([True], key[1:] != key[:-1])))
+            terms = [_TERMS[t].encode("utf-8") for t in by_rank[key[ts]].tolist()]
+            self._write_batch(fw, terms, ts, np.concatenate(D)[perm].astype(np.int64), np.concatenate(F)[perm].astype(np.int64),
+                              np.concatenate(IL)[perm], np.concatenate(IO)[perm], np.concatenate(items), length_bytes, lim)
+
+    def _write_batch(self, fw: Any, terms: list[bytes], ts: Any, D: Any, F: Any, IL: Any, IO: Any, items: Any,
+                     length_bytes: Any, lim: int) -> None:
+        n = len(D)
+        tn = np.diff(np.append(ts, n))  # postings per term
+        j = np.arange(n) - np.repeat(ts, tn)  # index of a posting in its term
+        bflag = j % lim == 0
+        bs = np.flatnonzero(bflag)  # first posting of each block
+        bn = np.diff(np.append(bs, n))  # postings per block
+        bid = np.cumsum(bflag) - 1  # block of each posting
+        jb = np.arange(n) - bs[bid]  # index of a posting in its block
+        del j, bflag
+        # ids: doc-number deltas, the block's first one absolute
+        iv = D.copy()
+        iv[1:] -= D[:-1]
+        iv[bs] = D[bs]
+        isz = _int_sizes(iv)
+        # weights: None (all 1.0), one float (all equal) or a tuple of floats (Whoosh's mini_weights)
+        W = (F * self.boost).astype(np.float32)
+        fmin, fmax = np.minimum.reduceat(F, bs), np.maximum.reduceat(F, bs)
+        same = fmin == fmax
+        wmax = np.maximum.reduceat(W, bs)
+        none = same & (wmax == 1.0)
+        wsz = np.where(none, 1, np.where(same, 9, 2 + 9 * bn))
+        # values: the BINBYTES / SHORT_BINBYTES of pack_uint(freq) + pickle of the deltas list
+        multi = F >= 2
+        vlen = 11 + multi + IL
+        short = vlen < 256
+        vsz = vlen + np.where(short, 2, 5)
+        idsum = np.add.reduceat(isz, bs)
+        bb = _offsets(3 + idsum + 1 + wsz + 1 + np.add.reduceat(vsz, bs) + 3)  # block bytes
+        out = np.empty(int(bb[-1]), np.uint8)
+        base = bb[:-1]
+        out[base] = 0x80  # PROTO 5, MARK
+        out[base + 1] = 5
+        out[base + 2] = ord("(")
+        icum = _offsets(isz)
+        _put_ints(out, (base + 3 - icum[bs])[bid] + icum[:-1], iv)
+        wb = base + 3 + idsum
+        out[wb] = ord("t")  # TUPLE
+        wb += 1
+        out[wb[none]] = ord("N")
+        one = np.flatnonzero(same & ~none)
+        out[wb[one]] = _G
+        _put_bytes(out, wb[one] + 1, W[bs[one]].astype(">f8").view(np.uint8).reshape(-1, 8))
+        tup = ~same
+        out[wb[tup]] = ord("(")
+        out[wb[tup] + 1 + 9 * bn[tup]] = ord("t")
+        pt = tup[bid]
+        at = (wb[bid] + 1 + 9 * jb)[pt]
+        out[at] = _G
+        _put_bytes(out, at + 1, W[pt].astype(">f8").view(np.uint8).reshape(-1, 8))
+        vb = wb + wsz
+        out[vb] = ord("(")
+        vcum = _offsets(vsz)
+        vat = (vb + 1 - vcum[bs])[bid] + vcum[:-1]  # each posting's value opcode
+        out[vat] = np.where(short, ord("C"), ord("B"))
+        out[vat[short] + 1] = vlen[short]
+        lng = ~short
+        _put_bytes(out, vat[lng] + 1, vlen[lng].astype("<u4").view(np.uint8).reshape(-1, 4))
+        h = vat + np.where(short, 2, 5)
+        _put_bytes(out, h, _be_bytes(F, 4))
+        _put_bytes(out, h + 4, np.broadcast_to(np.frombuffer(_LIST_HEAD, np.uint8), (n, 5)))
+        out[h[multi] + 9] = ord("(")
+        ist = h + 9 + multi  # the position items
+        tot = int(IL.sum())
+        rel = _offsets(IL)[:-1]
+        ar = np.arange(tot)
+        out[ar + np.repeat(ist - rel, IL)] = items[ar + np.repeat(IO - rel, IL)]
+        del ar
+        fo = ist + IL
+        out[fo] = np.where(multi, ord("e"), ord("a"))  # APPENDS / APPEND
+        out[fo + 1] = ord(".")
+        te = bb[1:] - 3
+        out[te] = ord("t")  # TUPLE, TUPLE3, STOP
+        out[te + 1] = 0x87
+        out[te + 2] = ord(".")
+        # block infos and term statistics
+        lb = length_bytes[D]
+        bminb, bmaxb = np.minimum.reduceat(lb, bs), np.maximum.reduceat(lb, bs)
+        tb = np.searchsorted(bs, ts)  # first block of each term
+        te_ = ts + tn - 1
+        tweight = np.add.reduceat(W.astype(np.float64), ts).tolist()
+        tminb = np.minimum.reduceat(lb, ts).tolist()
+        tmaxb = np.maximum.reduceat(lb, ts).tolist()
+        tmaxw = np.maximum.reduceat(W, ts).astype(np.float64).tolist()
+        tminid, tmaxid = D[ts].tolist(), D[te_].tolist()
+        infos = list(zip(bn.tolist(), D[bs + bn - 1].tolist(), wmax.astype(np.float64).tolist(),
+                         bminb.tolist(), bmaxb.tolist()))
+        bounds = bb.tolist()
+        tbl = np.append(tb, len(bs)).tolist()
+        tnl = tn.tolist()
+        mv = memoryview(out)
+        level = BLOCK_LEVEL
+        compress, minc, dumps, pack_int = zlib.compress, _MIN_COMPRESS, _dumps, _pack_int
+        b2l = _byte_to_length
+        for t, term in enumerate(terms):
+            fw.start_term(term)
+            pw = fw._postwriter
+            chunks = [WHOOSH3_HEADER_MAGIC]
+            b0, b1 = tbl[t], tbl[t + 1]
+            for b in range(b0, b1):
+                data = mv[bounds[b]:bounds[b + 1]]
+                if level and len(data) >= minc:
+                    data, comp = compress(data, level), level
+                else:
+                    comp = 0
+                cnt, last, maxw, mnb, mxb = infos[b]
+                info = dumps((cnt, last, maxw, comp, mnb, mxb), 2)
+                size = len(info) + len(data)
+                chunks += (pack_int(-size if b == b1 - 1 else size), info, data)
+            pw._postfile.write(b"".join(chunks))
+            pw._blockcount = b1 - b0
+            ti = pw._terminfo
+            ti._weight, ti._df, ti._maxweight = tweight[t], tnl[t], tmaxw[t]
+            ti._minlength, ti._maxlength = b2l(tminb[t]), b2l(tmaxb[t])
+            ti._minid, ti._maxid = tminid[t], tmaxid[t]
+            fw.finish_term()
+
+
 def _direct_build_ok(writer: Any, sch: Schema) -> bool:
     """The direct path writes Whoosh's own ``whoosh3`` posting blocks; use it only with that codec
     and with fields that need nothing else (no spelling words, vectors, columns)."""
-    if type(writer.fieldwriter) is not W3FieldWriter or not hasattr(writer.codec, "postings_writer"):
+    if np is None or type(writer.fieldwriter) is not W3FieldWriter or not hasattr(writer.codec, "postings_writer"):
         return False
     pw = writer.codec.postings_writer(None)
     if type(pw) is not W3PostingsWriter or not all(
         hasattr(pw, a) for a in ("_blocklimit", "_compression", "_inlinelimit", "_terminfo", "_postfile", "_blockcount")
     ):
+        return False
+    perdoc = writer.perdocwriter
+    if not all(hasattr(perdoc, a) for a in ("_fieldlengths", "_has_column", "_create_column", "_get_column")):
         return False
     for _, f in sch.items():
         if f.separate_spelling() or f.vector or f.column_type:
@@ -262,21 +610,29 @@ def _direct_build_ok(writer: Any, sch: Schema) -> bool:
     return True
 
 
+def _is_stemmed(field: Any) -> bool:
+    return isinstance(field, StemmedText) and type(field.format) is Positions and field.scorable
+
+
 class _DirectSegment:
-    """Fills one SegmentWriter's new segment: stored fields and lengths through its per-document
-    writer as ``add_document`` does, postings collected per term and written at the flush."""
+    """Fills one SegmentWriter's new segment: stored fields through its per-document writer as
+    ``add_document`` does; postings and field lengths collected and written at the flush."""
 
     def __init__(self, writer: Any) -> None:
         self.writer = writer
         sch = writer.schema
         self.fields = [(name, sch[name]) for name in sorted(sch.names())]
-        self.stores: dict[str, _Store] = {name: _Store() for name, f in self.fields if f.indexed}
-        self.lengths: dict[str, array[int]] = {name: array("I") for name, f in self.fields if f.scorable}
+        self.text = {name: _TextField(f.format.field_boost) for name, f in self.fields if _is_stemmed(f)}
+        self.others = [(name, f) for name, f in self.fields if f.indexed and name not in self.text]
+        self.stored = [name for name, f in self.fields if f.stored]
+        self.stores: dict[str, _Store] = {name: _Store() for name, _ in self.others}
+        #: field lengths of the other scorable fields, per document
+        self.lengths: dict[str, array[int]] = {name: array("I") for name, f in self.others if f.scorable}
         self._keyword_cache: dict[tuple[str, str], tuple[list[bytes], list[int], list[bytes], int]] = {}
         stored = writer.perdocwriter._colwriters.get("_stored")
         child = getattr(stored, "_child", None)
         if child is not None and hasattr(child, "_level"):
-            child._level = 1  # stored fields: zlib level 1 (any level reads back the same)
+            child._level = STORED_LEVEL  # any level reads back the same
         writer._flush_segment = self.flush
 
     def _field_postings(self, name: str, field: Any, value: Any) -> tuple[list[Any], list[int], list[bytes], int]:
@@ -303,45 +659,80 @@ class _DirectSegment:
 
     def add(self, doc: SearchDoc) -> None:
         writer = self.writer
-        perdoc = writer.perdocwriter
         values = _fields(doc)
         docnum = writer.docnum
-        perdoc.start_doc(docnum)
-        for name, field in self.fields:
+        for name, text in self.text.items():
             value = values.get(name)
-            if value is None:
-                if field.scorable:
-                    self.lengths[name].append(0)
-                continue
+            if value:
+                text.add(docnum, value)
+        for name, field in self.others:
+            value = values.get(name)
             length = 0
-            if field.indexed:
+            if value is not None:
                 keys, freqs, vals, length = self._field_postings(name, field, value)
                 if keys:
                     self.stores[name].add(docnum, keys, freqs, vals)
             if field.scorable:
-                self.lengths[name].append(_byte_to_length(_length_to_byte(length)) if length else 0)
-            perdoc.add_field(name, field, value if field.stored else None, length)
+                self.lengths[name].append(length)
+        # what perdoc.add_field / finish_doc do with the stored values (lengths: at the flush)
+        perdoc = writer.perdocwriter
+        perdoc.start_doc(docnum)
+        stored = {name: values[name] for name in self.stored if values.get(name) is not None}
+        if stored:
+            perdoc.add_column_value("_stored", STORED_COLUMN, stored)
         perdoc.finish_doc()
         writer._added = True
         writer.docnum += 1
 
+    def _write_lengths(self) -> dict[str, Any]:
+        """Each scorable field's length column and total length, as ``perdoc.add_field`` would
+        have written them; returns each field's length bytes per document."""
+        perdoc = self.writer.perdocwriter
+        out = {}
+        for name, field in self.fields:
+            if not field.scorable:
+                continue
+            text = self.text.get(name)
+            if text is not None:
+                lengths = text.field_lengths(self.writer.docnum)
+            else:
+                lengths = np.frombuffer(self.lengths[name], np.uint32).astype(np.int64)
+            out[name] = lb = _length_bytes(lengths)
+            nonzero = np.flatnonzero(lengths)
+            if len(nonzero):
+                perdoc._fieldlengths[name] += int(lengths.sum())
+                column = _lenfield(name)
+                if not perdoc._has_column(column):
+                    perdoc._create_column(column, LENGTHS_COLUMN)
+                deque(map(perdoc._get_column(column).add, nonzero.tolist(), lb[nonzero].tolist()), 0)
+        return out
+
     def flush(self) -> None:
         """``SegmentWriter._flush_segment`` with the collected postings."""
         writer = self.writer
+        length_bytes = self._write_lengths()
         writer.perdocwriter.close()
         fw = writer.fieldwriter
         for name, field in self.fields:
+            text = self.text.get(name)
+            if text is not None:
+                if text.parts or text.docs:
+                    fw.start_field(name, field)
+                    text.write(fw, length_bytes[name], fw._postwriter._blocklimit)
+                    fw.finish_field()
+                continue
             store = self.stores.get(name)
             if store is None or not store.posts:
                 continue
+            lb = length_bytes.get(name)
             fw.start_field(name, field)
-            _write_field(fw, field, store, self.lengths.get(name))
+            _write_field(fw, field, store, None if lb is None else _LENGTHS[lb].tolist())
             fw.finish_field()
             self.stores[name] = _Store()
         fw.close()
 
 
-def _write_field(fw: Any, field: Any, store: _Store, lengths: array[int] | None) -> None:
+def _write_field(fw: Any, field: Any, store: _Store, lengths: list[int] | None) -> None:
     """Each term's postings in term (bytes) order, in blocks of the posting writer's size."""
     terms = sorted((_TERMS[k].encode("utf-8") if isinstance(k, int) else k, k) for k in store.posts)
     fixed = field.format.fixed_value_size()
@@ -364,7 +755,7 @@ def _write_field(fw: Any, field: Any, store: _Store, lengths: array[int] | None)
 
 
 def _write_block(pw: Any, ids: array[int], weights: array[float], vals: list[bytes], fixed: int | None,
-                 lengths: array[int] | None, last: bool) -> None:
+                 lengths: list[int] | None, last: bool) -> None:
     """``W3PostingsWriter._write_block`` for a block given whole (same bytes, bulk operations)."""
     postfile = pw._postfile
     if not pw._blockcount:
@@ -399,7 +790,7 @@ def _write_block(pw: Any, ids: array[int], weights: array[float], vals: list[byt
     # Whoosh pickles the block with protocol 2 (bytes as _codecs.encode calls, ~32 bytes per
     # value); the reader unpickles any protocol, and protocol 5 writes bytes as bytes (~19).
     databytes = pickle.dumps((mini_ids, mini_weights, mini_values), 5)
-    comp = pw._compression
+    comp = BLOCK_LEVEL if len(databytes) >= _MIN_COMPRESS else 0
     if comp:
         databytes = zlib.compress(databytes, comp)
     infobytes = _dumps((n, ids[-1], maxweight, comp, _length_to_byte(minlength), _length_to_byte(maxlength)), 2)
