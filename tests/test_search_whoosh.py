@@ -334,9 +334,13 @@ def test_direct_build_of_long_texts_in_small_groups_and_batches(tmp_path: Path, 
     from dataclasses import replace
 
     base = documents(sample_letters())
-    docs = [replace(d, id=f"{d.id}-{k}") for k in range(40) for d in base]
+    # one case number in 240 letters (an id field's term in two blocks)
+    docs = [replace(d, id=f"{d.id}-{k}", case_number="SAME") for k in range(40) for d in base]
     docs[7:7] = [replace(base[k % len(base)], id=f"long-{k}", text=t) for k, t in enumerate(LONG_TEXTS)]
     docs.append(replace(base[0], id="long-last", text=LONG_TEXTS[0] + LONG_TEXTS[2]))
+    # keyword values as the comma analyzer sees them: repeated, spaced, empty, upper case, non-ASCII
+    odd = {"procedure": ("B", " a ", "b", "", "İx"), "year": (" ",), "decision": ("upheld", "upheld"), "category": ()}
+    docs[20:20] = [replace(base[1], id="odd-keywords", facets={**base[1].facets, **odd}, case_number=" Ünïcode Case ")]
     monkeypatch.setattr(whoosh_index, "_GROUP_TOKENS", 3000)
     monkeypatch.setattr(whoosh_index, "_WRITE_POSTINGS", 200)
     whoosh_index.build(docs, tmp_path / "fast", procs=1)

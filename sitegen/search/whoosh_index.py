@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import multiprocessing
 import os
-import pickle
 import re
 import shutil
 import struct
@@ -16,16 +15,16 @@ import tempfile
 import threading
 import zlib
 from array import array
-from collections import Counter, defaultdict, deque
+from collections import Counter, deque
 from dataclasses import dataclass
-from functools import lru_cache, partial
+from functools import lru_cache
 from itertools import accumulate, compress, repeat
-from operator import add, and_, gt, mul, or_, rshift, sub
+from operator import add, gt, sub
 from pathlib import Path
 from typing import Any, Iterable, Iterator, Sequence
 
 from whoosh import highlight, index
-from whoosh.analysis import StemmingAnalyzer, StopFilter
+from whoosh.analysis import IDTokenizer, LowercaseFilter, RegexTokenizer, StemmingAnalyzer, StopFilter, StripFilter
 from whoosh.codec.whoosh3 import LENGTHS_COLUMN, STORED_COLUMN, WHOOSH3_HEADER_MAGIC, W3FieldWriter, W3PostingsWriter, _lenfield
 from whoosh.compat import dumps as _dumps
 from whoosh.fields import ID, KEYWORD, STORED, TEXT, Schema
@@ -34,7 +33,7 @@ from whoosh.lang.porter import stem as _porter_stem
 from whoosh.qparser import MultifieldParser, QueryParserError
 from whoosh.query import Query
 from whoosh.system import pack_uint as _pack_uint
-from whoosh.util.numeric import byte_to_length as _byte_to_length, length_to_byte as _length_to_byte
+from whoosh.util.numeric import byte_to_length as _byte_to_length
 from whoosh.writing import SegmentWriter
 
 from sitegen.errors import SitegenError
@@ -225,54 +224,35 @@ class StemmedText(TEXT):
 
 # --- The direct build -------------------------------------------------------------------------
 #
-# What ``writer.add_document`` + ``writer.commit`` write, made with bulk (C-level) operations:
-# the text of a document is analysed with one regex scan, a stem lookup per token and one sort;
-# its postings are appended to per-term arrays with ``map`` (no Python loop per posting); at the
-# commit the postings are written term by term in Whoosh's ``whoosh3`` block format.  The index
-# is the one Whoosh's own writer makes (``tests/test_search_whoosh.py`` compares them).
-
-
-class _Store:
-    """All postings of one field, per term: doc number and frequency packed in one 64-bit int
-    (``docnum << 32 | freq``; the weight is ``freq * field boost`` in Whoosh's formats used here)
-    and the encoded values."""
-
-    __slots__ = ("posts", "values")
-
-    def __init__(self) -> None:
-        self.posts: defaultdict[Any, array[int]] = defaultdict(partial(array, "Q"))
-        self.values: defaultdict[Any, list[bytes]] = defaultdict(list)
-
-    def add(self, docnum: int, keys: list[Any], freqs: list[int], vals: list[bytes]) -> None:
-        deque(map(array.append, map(self.posts.__getitem__, keys), map(or_, repeat(docnum << 32), freqs)), 0)
-        deque(map(list.append, map(self.values.__getitem__, keys), vals), 0)
-
-
-# --- Stemmed text fields, grouped and written with numpy ---------------------------------------
-#
-# Per document, only the term id of each token is appended to an array (0 for a token the stop
-# filter drops).  Every ``_GROUP_TOKENS`` tokens numpy groups them into postings (one stable sort
-# by term keeps doc and position order); a posting keeps its doc number, its frequency and the
-# pickle opcodes of its position deltas.  At the flush, the postings are put in term order (one
-# more stable sort) and their posting blocks are assembled as bytes, all blocks of many terms in
-# each numpy operation: the pickle of ``(ids, weights, values)`` written opcode by opcode, which
-# unpickles to what Whoosh's writer pickles (a tuple of doc-number deltas; None, a float or a
-# tuple of floats; a tuple of ``Positions`` values, each byte for byte Whoosh's encoding).
+# What ``writer.add_document`` + ``writer.commit`` write, made with bulk operations.  Per document
+# only integers are appended to arrays: the term id of each token of a stemmed text field (0 for a
+# token the stop filter drops), the term ids and frequencies of the other indexed fields (ids,
+# keywords).  numpy then groups the tokens into postings (``_TextField.group``, every
+# ``_GROUP_TOKENS`` tokens: one stable sort by term keeps doc and position order; a posting keeps
+# its doc number, frequency and the pickle opcodes of its position deltas), and at the flush puts
+# each field's postings in term order and assembles their posting blocks as bytes, the blocks of
+# many terms in each numpy operation (:func:`_write_blocks`): the pickle of ``(ids, weights,
+# values)`` written opcode by opcode, which unpickles to what Whoosh's writer pickles (a tuple of
+# doc-number deltas; None, a float or a tuple of floats; the values: a tuple of ``Positions``
+# values, byte for byte Whoosh's, the ``Frequency`` values joined, or None).  Whoosh writes the
+# term table, stored fields and lengths.  ``tests/test_search_whoosh.py`` compares the index with
+# one Whoosh's own writer makes.
 
 #: Tokens grouped into postings at a time (bounds the grouping's temporary arrays).
 _GROUP_TOKENS = 1 << 20
-#: Postings assembled into posting blocks at a time at the flush.
-_WRITE_POSTINGS = 1 << 18
-#: zlib level of the text fields' posting blocks (Whoosh's codec: 3; each block records its level).
+#: Postings assembled into posting blocks at a time at the flush (bounds those temporary arrays).
+_WRITE_POSTINGS = 1 << 17
+#: zlib level of the posting blocks (Whoosh's codec: 3; each block's info records its level, and
+#: level 1 costs ~15% less CPU for a 3% larger postings file).
 BLOCK_LEVEL = 1
-#: Blocks shorter than this are stored uncompressed (level 0 in their info), as zlib barely
-#: shrinks them and costs most per call.
+#: Blocks shorter than this are stored uncompressed (level 0 in their info): zlib costs most per
+#: call there and barely shrinks them (the one-posting blocks of the id fields, rare terms).
 _MIN_COMPRESS = 100
 #: zlib level of the stored fields (Whoosh's: 3).
 STORED_LEVEL = 1
 
 _K, _M, _J, _G = ord("K"), ord("M"), ord("J"), ord("G")  # pickle BININT1, BININT2, BININT, BINFLOAT
-_LIST_HEAD = b"\x80\x02]q\x00"  # PROTO 2, EMPTY_LIST, BINPUT 0
+_LIST_HEAD = b"\x80\x02]q\x00"  # after pack_uint(freq) in a Positions value: PROTO 2, EMPTY_LIST, BINPUT 0
 _pack_int = struct.Struct("!i").pack  # StructFile.write_int
 _LENGTHS = None if np is None else np.array([_byte_to_length(b) for b in range(256)], np.int64)
 
@@ -287,7 +267,7 @@ _RANKS: list[Any] = [0, None, None]
 
 def _term_ranks() -> tuple[Any, Any]:
     """(term id -> rank of its term in UTF-8 byte order, the term table's order; rank -> term id)
-    for the terms so far.  Older terms keep their relative order when terms are added."""
+    for the stems so far.  Older stems keep their relative order when stems are added."""
     n = len(_TERMS)
     if _RANKS[0] != n:
         order = np.array(sorted(range(n), key=lambda i: _TERMS[i].encode("utf-8")), np.uint32)
@@ -302,6 +282,11 @@ def _offsets(sizes: Any) -> Any:
     out = np.zeros(len(sizes) + 1, np.int64)
     np.cumsum(sizes, out=out[1:])
     return out
+
+
+def _starts(key: Any) -> Any:
+    """Indexes where the sorted ``key`` changes value (0 included)."""
+    return np.flatnonzero(np.concatenate(([True], key[1:] != key[:-1])))
 
 
 def _int_sizes(v: Any) -> Any:
@@ -321,9 +306,10 @@ def _put_ints(out: Any, at: Any, v: Any) -> None:
     out[at2 + 4] = (v2 >> 24) & 255
 
 
-def _put_bytes(out: Any, at: Any, cols: Any) -> None:
-    """Row i of the byte matrix ``cols`` at ``out[at[i]:]``."""
-    out[at[:, None] + np.arange(cols.shape[1])] = cols
+def _put_bytes(out: Any, at: Any, rows: Any) -> None:
+    """Row i of the byte matrix ``rows`` at ``out[at[i]:]``."""
+    for k in range(rows.shape[1]):
+        out[at + k] = rows[:, k]
 
 
 def _be_bytes(v: Any, n: int) -> Any:
@@ -334,13 +320,14 @@ def _be_bytes(v: Any, n: int) -> Any:
 class _TextField:
     """The postings of one stemmed text field of a segment (see above)."""
 
-    def __init__(self, boost: float) -> None:
-        self.boost = boost
+    def __init__(self, field: Any) -> None:
+        self.boost = field.format.field_boost
         self.tok = array("I")  # term id of each token of the documents not grouped yet (0: dropped)
         self.docs = array("I")  # their doc numbers
         self.ntok = array("I")  # and token counts
-        # per group: term ids, doc numbers, frequencies, item bytes of the postings; the items
-        self.parts: list[tuple[Any, Any, Any, Any, Any]] = []
+        # per group: term ids and where their postings start; per posting its doc number and
+        # frequency, and where its items start in ``items``; the items
+        self.parts: list[tuple[Any, Any, Any, Any, Any, Any]] = []
         self.lengths: list[tuple[Any, Any]] = []  # per group: doc numbers, field lengths
 
     def add(self, docnum: int, text: str) -> None:
@@ -404,14 +391,11 @@ class _TextField:
             at = off[batch] + isz[batch]
             items[at] = ord("e")
             items[at + 1] = ord("(")
-        ilen = np.add.reduceat(size, starts)
         terms = terms[starts]
-        tstart = np.flatnonzero(np.concatenate(([True], terms[1:] != terms[:-1])))
-        # the group: its terms (ids) and where their postings start; per posting its doc number,
-        # frequency and where its items start in ``items``
+        tstart = _starts(terms)
         self.parts.append((terms[tstart], np.append(tstart, len(starts)).astype(np.uint32), dnum[starts],
                            freqs.astype(np.uint16 if freqs.max() < 65536 else np.uint32),
-                           _offsets(ilen).astype(np.uint32), items))
+                           off[np.append(starts, n)].astype(np.uint32), items))
 
     def field_lengths(self, ndocs: int) -> Any:
         """The field length of each of the segment's ``ndocs`` documents."""
@@ -421,12 +405,11 @@ class _TextField:
             lengths[docs] = kept
         return lengths
 
-    def write(self, fw: Any, length_bytes: Any, lim: int) -> None:
-        """Write the field's terms (between ``fw.start_field`` and ``fw.finish_field``) in blocks of
-        ``lim`` postings; ``length_bytes``: each document's field length as Whoosh's length byte.
-
-        The groups are each in term order: batches of whole terms (ranks ``cuts[k]`` to
-        ``cuts[k + 1]``) take their slice of every group and merge them with a stable sort."""
+    def batches(self) -> Iterator[tuple[list[bytes], Any, Any, Any, Any]]:
+        """The postings in term order, whole terms about ``_WRITE_POSTINGS`` postings at a time:
+        (terms, index of each term's first posting, doc numbers, frequencies, (items length,
+        items start, items) of each posting).  Each group is in term order: a batch takes its
+        terms' slice of every group and merges them with a stable sort."""
         self.group()
         parts, self.parts = self.parts, []
         if not parts:
@@ -445,7 +428,7 @@ class _TextField:
         for k in range(len(cuts) - 1):
             keys, D, F, IL, IO, items = [], [], [], [], [], []
             base = 0
-            for (terms, tstart, docs, freqs, ioff, its), r, w in zip(parts, part_ranks, where):
+            for (_, tstart, docs, freqs, ioff, its), r, w in zip(parts, part_ranks, where):
                 t0, t1 = w[k], w[k + 1]
                 if t0 == t1:
                     continue
@@ -463,63 +446,174 @@ class _TextField:
             key = np.concatenate(keys)
             perm = np.argsort(key, kind="stable")
             key = key[perm]
-            ts = np.flatnonzero(np.concatenate(([True], key[1:] != key[:-1])))
+            ts = _starts(key)
             terms = [_TERMS[t].encode("utf-8") for t in by_rank[key[ts]].tolist()]
-            self._write_batch(fw, terms, ts, np.concatenate(D)[perm].astype(np.int64), np.concatenate(F)[perm].astype(np.int64),
-                              np.concatenate(IL)[perm], np.concatenate(IO)[perm], np.concatenate(items), length_bytes, lim)
+            yield (terms, ts, np.concatenate(D)[perm].astype(np.int64), np.concatenate(F)[perm].astype(np.int64),
+                   (np.concatenate(IL)[perm], np.concatenate(IO)[perm], np.concatenate(items)))
 
-    def _write_batch(self, fw: Any, terms: list[bytes], ts: Any, D: Any, F: Any, IL: Any, IO: Any, items: Any,
-                     length_bytes: Any, lim: int) -> None:
-        n = len(D)
-        tn = np.diff(np.append(ts, n))  # postings per term
-        j = np.arange(n) - np.repeat(ts, tn)  # index of a posting in its term
-        bflag = j % lim == 0
-        bs = np.flatnonzero(bflag)  # first posting of each block
-        bn = np.diff(np.append(bs, n))  # postings per block
-        bid = np.cumsum(bflag) - 1  # block of each posting
-        jb = np.arange(n) - bs[bid]  # index of a posting in its block
-        del j, bflag
-        # ids: doc-number deltas, the block's first one absolute
-        iv = D.copy()
-        iv[1:] -= D[:-1]
-        iv[bs] = D[bs]
-        isz = _int_sizes(iv)
-        # weights: None (all 1.0), one float (all equal) or a tuple of floats (Whoosh's mini_weights)
-        W = (F * self.boost).astype(np.float32)
-        fmin, fmax = np.minimum.reduceat(F, bs), np.maximum.reduceat(F, bs)
-        same = fmin == fmax
-        wmax = np.maximum.reduceat(W, bs)
-        none = same & (wmax == 1.0)
-        wsz = np.where(none, 1, np.where(same, 9, 2 + 9 * bn))
-        # values: the BINBYTES / SHORT_BINBYTES of pack_uint(freq) + pickle of the deltas list
+
+def _comma_keywords(field: Any) -> bool:
+    """The field's analyzer splits a value on commas and then only strips and lowercases each
+    piece (KEYWORD(commas=True)): a value's terms are then those of its pieces, one each."""
+    items = getattr(field.analyzer, "items", None)
+    return (isinstance(items, list) and len(items) > 0 and type(items[0]) is RegexTokenizer
+            and items[0].expression.pattern == "[^,]+" and not items[0].gaps
+            and all(type(f) in (StripFilter, LowercaseFilter) for f in items[1:]))
+
+
+class _SimpleField:
+    """The postings of a field with the ``Existence`` or ``Frequency`` format (ids, keywords): per
+    posting its term (a number), doc number and frequency."""
+
+    def __init__(self, field: Any) -> None:
+        self.field = field
+        self.boost = field.format.field_boost
+        self.freq_values = type(field.format) is Frequency  # values: pack_uint(freq); else none
+        self.terms: list[bytes] = []
+        self.ids: dict[bytes, int] = {}
+        self.tids, self.docs, self.freqs = array("I"), array("I"), array("I")
+        self.lengths = array("I") if field.scorable else None
+        self.whole = type(field.analyzer) is IDTokenizer and not self.freq_values  # ID(): the value is the term
+        self.pieces = _comma_keywords(field)
+        self.cache: dict[str, tuple[list[int], list[int], int]] = {}  # value -> term ids, frequencies, length
+        self.piece_ids: dict[str, int] = {}
+
+    def _id(self, term: bytes) -> int:
+        tid = self.ids.get(term)
+        if tid is None:
+            tid = self.ids[term] = len(self.terms)
+            self.terms.append(term)
+        return tid
+
+    def _index(self, value: str) -> tuple[list[int], list[int], int]:
+        ids, freqs, length = [], [], 0
+        for tbytes, freq, weight, _ in self.field.index(value):
+            if weight != freq * self.boost:
+                raise SitegenError(f"search index: unexpected weight {weight} for {tbytes!r}")
+            ids.append(self._id(tbytes))
+            freqs.append(freq)
+            length += freq
+        return ids, freqs, length
+
+    def _piece_id(self, piece: str) -> int:
+        tid = self.piece_ids.get(piece)
+        if tid is None:
+            ids, freqs, _ = self._index(piece)
+            if len(ids) != 1 or freqs != [1]:
+                raise SitegenError(f"search index: keyword {piece!r} does not make one term")
+            tid = self.piece_ids[piece] = ids[0]
+        return tid
+
+    def add(self, docnum: int, value: Any) -> None:
+        if value is None:
+            if self.lengths is not None:
+                self.lengths.append(0)
+            return
+        if self.whole and type(value) is str:
+            ids, freqs, length = [self._id(value.encode("utf-8"))], [1], 1
+        else:
+            hit = self.cache.get(value) if type(value) is str else None
+            if hit is None:
+                if self.pieces and type(value) is str:
+                    counts = Counter(map(self._piece_id, filter(None, value.split(","))))
+                    hit = list(counts), list(counts.values()), sum(counts.values())
+                else:
+                    hit = self._index(value)
+                if type(value) is str:
+                    self.cache[value] = hit
+            ids, freqs, length = hit
+        if ids:
+            self.tids.extend(ids)
+            self.docs.extend(repeat(docnum, len(ids)))
+            self.freqs.extend(freqs)
+        if self.lengths is not None:
+            self.lengths.append(length)
+
+    def field_lengths(self, ndocs: int) -> Any:
+        return np.frombuffer(self.lengths, np.uint32).astype(np.int64)
+
+    def batches(self) -> Iterator[tuple[list[bytes], Any, Any, Any, Any]]:
+        if not self.tids:
+            return
+        order = np.array(sorted(range(len(self.terms)), key=self.terms.__getitem__), np.int64)
+        ranks = np.empty(len(order), np.int64)
+        ranks[order] = np.arange(len(order))
+        key = ranks[np.frombuffer(self.tids, np.uint32)]
+        perm = np.argsort(key, kind="stable")  # documents were added in order
+        key = key[perm]
+        ts = _starts(key)
+        terms = [self.terms[t] for t in order[key[ts]].tolist()]
+        D = np.frombuffer(self.docs, np.uint32)[perm].astype(np.int64)
+        F = np.frombuffer(self.freqs, np.uint32)[perm].astype(np.int64)
+        yield terms, ts, D, F, "freq" if self.freq_values else None
+
+
+def _write_blocks(fw: Any, boost: float, lim: int, length_bytes: Any, terms: list[bytes], ts: Any, D: Any, F: Any,
+                  values: Any) -> None:
+    """Write the postings of ``terms`` (between ``fw.start_field`` and ``fw.finish_field``): doc
+    numbers ``D`` and frequencies ``F`` (the weight is ``F * boost``), term t's from ``ts[t]`` on,
+    in blocks of ``lim``.  ``values``: (items length, items start, items) per posting for
+    ``Positions``; "freq" for ``Frequency``; None for ``Existence``.  ``length_bytes``: each
+    document's field length byte, None when the field is not scorable."""
+    n = len(D)
+    tn = np.diff(np.append(ts, n))  # postings per term
+    bflag = np.arange(n) - np.repeat(ts, tn)  # index of a posting in its term
+    bflag = bflag % lim == 0
+    bs = np.flatnonzero(bflag)  # first posting of each block
+    bn = np.diff(np.append(bs, n))  # postings per block
+    bid = np.cumsum(bflag) - 1  # block of each posting
+    jb = np.arange(n) - bs[bid]  # index of a posting in its block
+    del bflag
+    # ids: doc-number deltas, the block's first one absolute
+    iv = D.copy()
+    iv[1:] -= D[:-1]
+    iv[bs] = D[bs]
+    isz = _int_sizes(iv)
+    # weights: None (all 1.0), one float (all equal) or a tuple of floats (Whoosh's mini_weights)
+    W = (F * boost).astype(np.float32)
+    same = np.minimum.reduceat(F, bs) == np.maximum.reduceat(F, bs)
+    wmax = np.maximum.reduceat(W, bs)
+    none = same & (wmax == 1.0)
+    wsz = np.where(none, 1, np.where(same, 9, 2 + 9 * bn))
+    # values
+    if type(values) is tuple:  # a tuple of BINBYTES / SHORT_BINBYTES: pack_uint(freq) + pickled deltas
+        IL, IO, items = values
         multi = F >= 2
         vlen = 11 + multi + IL
         short = vlen < 256
         vsz = vlen + np.where(short, 2, 5)
-        idsum = np.add.reduceat(isz, bs)
-        bb = _offsets(3 + idsum + 1 + wsz + 1 + np.add.reduceat(vsz, bs) + 3)  # block bytes
-        out = np.empty(int(bb[-1]), np.uint8)
-        base = bb[:-1]
-        out[base] = 0x80  # PROTO 5, MARK
-        out[base + 1] = 5
-        out[base + 2] = ord("(")
-        icum = _offsets(isz)
-        _put_ints(out, (base + 3 - icum[bs])[bid] + icum[:-1], iv)
-        wb = base + 3 + idsum
-        out[wb] = ord("t")  # TUPLE
-        wb += 1
-        out[wb[none]] = ord("N")
-        one = np.flatnonzero(same & ~none)
-        out[wb[one]] = _G
-        _put_bytes(out, wb[one] + 1, W[bs[one]].astype(">f8").view(np.uint8).reshape(-1, 8))
-        tup = ~same
-        out[wb[tup]] = ord("(")
-        out[wb[tup] + 1 + 9 * bn[tup]] = ord("t")
-        pt = tup[bid]
-        at = (wb[bid] + 1 + 9 * jb)[pt]
-        out[at] = _G
-        _put_bytes(out, at + 1, W[pt].astype(">f8").view(np.uint8).reshape(-1, 8))
-        vb = wb + wsz
+        vpart = 2 + np.add.reduceat(vsz, bs)  # MARK ... TUPLE
+    elif values == "freq":  # the pack_uint(freq) joined, as one bytes
+        flen = 4 * bn
+        fhead = np.where(flen < 256, 2, 5)
+        vpart = fhead + flen
+    else:
+        vpart = 1  # None
+    idsum = np.add.reduceat(isz, bs)
+    bb = _offsets(3 + idsum + 1 + wsz + vpart + 2)  # PROTO, MARK, ids, TUPLE, weights, values, TUPLE3, STOP
+    out = np.empty(int(bb[-1]), np.uint8)
+    base = bb[:-1]
+    out[base] = 0x80
+    out[base + 1] = 5
+    out[base + 2] = ord("(")
+    icum = _offsets(isz)
+    _put_ints(out, (base + 3 - icum[bs])[bid] + icum[:-1], iv)
+    wb = base + 3 + idsum
+    out[wb] = ord("t")
+    wb += 1
+    out[wb[none]] = ord("N")
+    one = np.flatnonzero(same & ~none)
+    out[wb[one]] = _G
+    _put_bytes(out, wb[one] + 1, W[bs[one]].astype(">f8").view(np.uint8).reshape(-1, 8))
+    tup = ~same
+    out[wb[tup]] = ord("(")
+    out[wb[tup] + 1 + 9 * bn[tup]] = ord("t")
+    pt = tup[bid]
+    at = (wb[bid] + 1 + 9 * jb)[pt]
+    out[at] = _G
+    _put_bytes(out, at + 1, W[pt].astype(">f8").view(np.uint8).reshape(-1, 8))
+    vb = wb + wsz
+    if type(values) is tuple:
         out[vb] = ord("(")
         vcum = _offsets(vsz)
         vat = (vb + 1 - vcum[bs])[bid] + vcum[:-1]  # each posting's value opcode
@@ -538,53 +632,60 @@ class _TextField:
         out[ar + np.repeat(ist - rel, IL)] = items[ar + np.repeat(IO - rel, IL)]
         del ar
         fo = ist + IL
-        out[fo] = np.where(multi, ord("e"), ord("a"))  # APPENDS / APPEND
+        out[fo] = np.where(multi, ord("e"), ord("a"))  # APPENDS / APPEND, STOP
         out[fo + 1] = ord(".")
-        te = bb[1:] - 3
-        out[te] = ord("t")  # TUPLE, TUPLE3, STOP
-        out[te + 1] = 0x87
-        out[te + 2] = ord(".")
-        # block infos and term statistics
+        out[bb[1:] - 3] = ord("t")
+    elif values == "freq":
+        small = flen < 256
+        out[vb] = np.where(small, ord("C"), ord("B"))
+        out[vb[small] + 1] = flen[small]
+        _put_bytes(out, vb[~small] + 1, flen[~small].astype("<u4").view(np.uint8).reshape(-1, 4))
+        _put_bytes(out, (vb + fhead)[bid] + 4 * jb, _be_bytes(F, 4))
+    else:
+        out[vb] = ord("N")
+    out[bb[1:] - 2] = 0x87  # TUPLE3
+    out[bb[1:] - 1] = ord(".")
+    # block infos and term statistics
+    if length_bytes is not None:
         lb = length_bytes[D]
-        bminb, bmaxb = np.minimum.reduceat(lb, bs), np.maximum.reduceat(lb, bs)
-        tb = np.searchsorted(bs, ts)  # first block of each term
-        te_ = ts + tn - 1
-        tweight = np.add.reduceat(W.astype(np.float64), ts).tolist()
-        tminb = np.minimum.reduceat(lb, ts).tolist()
-        tmaxb = np.maximum.reduceat(lb, ts).tolist()
-        tmaxw = np.maximum.reduceat(W, ts).astype(np.float64).tolist()
-        tminid, tmaxid = D[ts].tolist(), D[te_].tolist()
-        infos = list(zip(bn.tolist(), D[bs + bn - 1].tolist(), wmax.astype(np.float64).tolist(),
-                         bminb.tolist(), bmaxb.tolist()))
-        bounds = bb.tolist()
-        tbl = np.append(tb, len(bs)).tolist()
-        tnl = tn.tolist()
-        mv = memoryview(out)
-        level = BLOCK_LEVEL
-        compress, minc, dumps, pack_int = zlib.compress, _MIN_COMPRESS, _dumps, _pack_int
-        b2l = _byte_to_length
-        for t, term in enumerate(terms):
-            fw.start_term(term)
-            pw = fw._postwriter
-            chunks = [WHOOSH3_HEADER_MAGIC]
-            b0, b1 = tbl[t], tbl[t + 1]
-            for b in range(b0, b1):
-                data = mv[bounds[b]:bounds[b + 1]]
-                if level and len(data) >= minc:
-                    data, comp = compress(data, level), level
-                else:
-                    comp = 0
-                cnt, last, maxw, mnb, mxb = infos[b]
-                info = dumps((cnt, last, maxw, comp, mnb, mxb), 2)
-                size = len(info) + len(data)
-                chunks += (pack_int(-size if b == b1 - 1 else size), info, data)
-            pw._postfile.write(b"".join(chunks))
-            pw._blockcount = b1 - b0
-            ti = pw._terminfo
-            ti._weight, ti._df, ti._maxweight = tweight[t], tnl[t], tmaxw[t]
-            ti._minlength, ti._maxlength = b2l(tminb[t]), b2l(tmaxb[t])
-            ti._minid, ti._maxid = tminid[t], tmaxid[t]
-            fw.finish_term()
+        bminb, bmaxb = np.minimum.reduceat(lb, bs).tolist(), np.maximum.reduceat(lb, bs).tolist()
+        tminl = _LENGTHS[np.minimum.reduceat(lb, ts)].tolist()
+        tmaxl = _LENGTHS[np.maximum.reduceat(lb, ts)].tolist()
+    else:  # Whoosh: min length None, max length 0
+        bminb = bmaxb = [0] * len(bs)
+        tminl, tmaxl = [None] * len(ts), [0] * len(ts)
+    tweight = np.add.reduceat(W.astype(np.float64), ts).tolist()
+    tmaxw = np.maximum.reduceat(W, ts).astype(np.float64).tolist()
+    tminid, tmaxid = D[ts].tolist(), D[ts + tn - 1].tolist()
+    infos = list(zip(bn.tolist(), D[bs + bn - 1].tolist(), wmax.astype(np.float64).tolist(), bminb, bmaxb))
+    bounds = bb.tolist()
+    tbl = np.append(np.searchsorted(bs, ts), len(bs)).tolist()  # each term's first block
+    tnl = tn.tolist()
+    mv = memoryview(out)
+    level = BLOCK_LEVEL
+    compress, minc, dumps, pack_int = zlib.compress, _MIN_COMPRESS, _dumps, _pack_int
+    for t, term in enumerate(terms):
+        fw.start_term(term)
+        pw = fw._postwriter
+        chunks = [WHOOSH3_HEADER_MAGIC]
+        b0, b1 = tbl[t], tbl[t + 1]
+        for b in range(b0, b1):
+            data = mv[bounds[b]:bounds[b + 1]]
+            if level and len(data) >= minc:
+                data, comp = compress(data, level), level
+            else:
+                comp = 0
+            cnt, last, maxw, mnb, mxb = infos[b]
+            info = dumps((cnt, last, maxw, comp, mnb, mxb), 2)
+            size = len(info) + len(data)
+            chunks += (pack_int(-size if b == b1 - 1 else size), info, data)
+        pw._postfile.write(b"".join(chunks))
+        pw._blockcount = b1 - b0
+        ti = pw._terminfo  # what W3TermInfo.add_block gathers from the blocks
+        ti._weight, ti._df, ti._maxweight = tweight[t], tnl[t], tmaxw[t]
+        ti._minlength, ti._maxlength = tminl[t], tmaxl[t]
+        ti._minid, ti._maxid = tminid[t], tmaxid[t]
+        fw.finish_term()
 
 
 def _direct_build_ok(writer: Any, sch: Schema) -> bool:
@@ -594,8 +695,8 @@ def _direct_build_ok(writer: Any, sch: Schema) -> bool:
         return False
     pw = writer.codec.postings_writer(None)
     if type(pw) is not W3PostingsWriter or not all(
-        hasattr(pw, a) for a in ("_blocklimit", "_compression", "_inlinelimit", "_terminfo", "_postfile", "_blockcount")
-    ):
+        hasattr(pw, a) for a in ("_blocklimit", "_inlinelimit", "_terminfo", "_postfile", "_blockcount")
+    ) or pw._inlinelimit > 1:
         return False
     perdoc = writer.perdocwriter
     if not all(hasattr(perdoc, a) for a in ("_fieldlengths", "_has_column", "_create_column", "_get_column")):
@@ -603,15 +704,13 @@ def _direct_build_ok(writer: Any, sch: Schema) -> bool:
     for _, f in sch.items():
         if f.separate_spelling() or f.vector or f.column_type:
             return False
-        if isinstance(f, TEXT) and not isinstance(f, StemmedText):
-            return False
-        if f.indexed and type(f.format) not in (Existence, Frequency, Positions):
-            return False  # the weight of a posting must be its frequency times the field boost
+        if f.indexed and not _is_stemmed(f) and type(f.format) not in (Existence, Frequency):
+            return False  # e.g. Whoosh's own TEXT fields
     return True
 
 
 def _is_stemmed(field: Any) -> bool:
-    return isinstance(field, StemmedText) and type(field.format) is Positions and field.scorable
+    return isinstance(field, StemmedText) and type(field.format) is Positions and bool(field.scorable)
 
 
 class _DirectSegment:
@@ -622,59 +721,27 @@ class _DirectSegment:
         self.writer = writer
         sch = writer.schema
         self.fields = [(name, sch[name]) for name in sorted(sch.names())]
-        self.text = {name: _TextField(f.format.field_boost) for name, f in self.fields if _is_stemmed(f)}
-        self.others = [(name, f) for name, f in self.fields if f.indexed and name not in self.text]
+        self.text = [(name, _TextField(f)) for name, f in self.fields if _is_stemmed(f)]
+        self.simple = [(name, _SimpleField(f)) for name, f in self.fields if f.indexed and not _is_stemmed(f)]
+        self.indexed = dict(self.text + self.simple)  # type: ignore[operator]
         self.stored = [name for name, f in self.fields if f.stored]
-        self.stores: dict[str, _Store] = {name: _Store() for name, _ in self.others}
-        #: field lengths of the other scorable fields, per document
-        self.lengths: dict[str, array[int]] = {name: array("I") for name, f in self.others if f.scorable}
-        self._keyword_cache: dict[tuple[str, str], tuple[list[bytes], list[int], list[bytes], int]] = {}
         stored = writer.perdocwriter._colwriters.get("_stored")
         child = getattr(stored, "_child", None)
         if child is not None and hasattr(child, "_level"):
             child._level = STORED_LEVEL  # any level reads back the same
         writer._flush_segment = self.flush
 
-    def _field_postings(self, name: str, field: Any, value: Any) -> tuple[list[Any], list[int], list[bytes], int]:
-        if isinstance(field, StemmedText):
-            return _text_postings(value)
-        cacheable = isinstance(field, KEYWORD)
-        if cacheable:
-            hit = self._keyword_cache.get((name, value))
-            if hit is not None:
-                return hit
-        keys, freqs, vals, length = [], [], [], 0
-        boost = field.format.field_boost
-        for tbytes, freq, weight, vbytes in field.index(value):
-            if weight != freq * boost:
-                raise SitegenError(f"search index: unexpected weight {weight} for {tbytes!r} in {name}")
-            keys.append(tbytes)
-            freqs.append(freq)
-            vals.append(vbytes)
-            length += freq
-        out = (keys, freqs, vals, length if field.scorable else 0)
-        if cacheable:
-            self._keyword_cache[(name, value)] = out
-        return out
-
     def add(self, doc: SearchDoc) -> None:
         writer = self.writer
         values = _fields(doc)
         docnum = writer.docnum
-        for name, text in self.text.items():
+        for name, text in self.text:
             value = values.get(name)
             if value:
                 text.add(docnum, value)
-        for name, field in self.others:
-            value = values.get(name)
-            length = 0
-            if value is not None:
-                keys, freqs, vals, length = self._field_postings(name, field, value)
-                if keys:
-                    self.stores[name].add(docnum, keys, freqs, vals)
-            if field.scorable:
-                self.lengths[name].append(length)
-        # what perdoc.add_field / finish_doc do with the stored values (lengths: at the flush)
+        for name, simple in self.simple:
+            simple.add(docnum, values.get(name))
+        # what perdoc.add_field and finish_doc do with the stored values (lengths: at the flush)
         perdoc = writer.perdocwriter
         perdoc.start_doc(docnum)
         stored = {name: values[name] for name in self.stored if values.get(name) is not None}
@@ -690,13 +757,9 @@ class _DirectSegment:
         perdoc = self.writer.perdocwriter
         out = {}
         for name, field in self.fields:
-            if not field.scorable:
+            if not field.scorable or name not in self.indexed:
                 continue
-            text = self.text.get(name)
-            if text is not None:
-                lengths = text.field_lengths(self.writer.docnum)
-            else:
-                lengths = np.frombuffer(self.lengths[name], np.uint32).astype(np.int64)
+            lengths = self.indexed[name].field_lengths(self.writer.docnum)
             out[name] = lb = _length_bytes(lengths)
             nonzero = np.flatnonzero(lengths)
             if len(nonzero):
@@ -714,92 +777,18 @@ class _DirectSegment:
         writer.perdocwriter.close()
         fw = writer.fieldwriter
         for name, field in self.fields:
-            text = self.text.get(name)
-            if text is not None:
-                if text.parts or text.docs:
+            collected = self.indexed.get(name)
+            if collected is None:
+                continue
+            started = False
+            for terms, ts, D, F, values in collected.batches():
+                if not started:
                     fw.start_field(name, field)
-                    text.write(fw, length_bytes[name], fw._postwriter._blocklimit)
-                    fw.finish_field()
-                continue
-            store = self.stores.get(name)
-            if store is None or not store.posts:
-                continue
-            lb = length_bytes.get(name)
-            fw.start_field(name, field)
-            _write_field(fw, field, store, None if lb is None else _LENGTHS[lb].tolist())
-            fw.finish_field()
-            self.stores[name] = _Store()
+                    started = True
+                _write_blocks(fw, collected.boost, fw._postwriter._blocklimit, length_bytes.get(name), terms, ts, D, F, values)
+            if started:
+                fw.finish_field()
         fw.close()
-
-
-def _write_field(fw: Any, field: Any, store: _Store, lengths: list[int] | None) -> None:
-    """Each term's postings in term (bytes) order, in blocks of the posting writer's size."""
-    terms = sorted((_TERMS[k].encode("utf-8") if isinstance(k, int) else k, k) for k in store.posts)
-    fixed = field.format.fixed_value_size()
-    boost = float(field.format.field_boost)
-    for tbytes, key in terms:
-        fw.start_term(tbytes)
-        pw = fw._postwriter
-        posts = store.posts.pop(key)
-        vals = store.values.pop(key)
-        lim = pw._blocklimit
-        n = len(posts)
-        for at in range(0, n, lim):
-            stop = min(at + lim, n)
-            chunk = posts[at:stop]
-            ids = array("I", map(rshift, chunk, repeat(32)))
-            freqs = map(and_, chunk, repeat(0xFFFFFFFF))
-            weights = array("f", map(mul, freqs, repeat(boost)) if boost != 1.0 else freqs)
-            _write_block(pw, ids, weights, vals[at:stop], fixed, lengths, stop == n)
-        fw.finish_term()
-
-
-def _write_block(pw: Any, ids: array[int], weights: array[float], vals: list[bytes], fixed: int | None,
-                 lengths: list[int] | None, last: bool) -> None:
-    """``W3PostingsWriter._write_block`` for a block given whole (same bytes, bulk operations)."""
-    postfile = pw._postfile
-    if not pw._blockcount:
-        postfile.write(WHOOSH3_HEADER_MAGIC)
-    n = len(ids)
-    minlength, maxlength = None, 0
-    if lengths is not None:
-        lens = list(map(lengths.__getitem__, ids))
-        if 0 in lens:
-            lens = [x for x in lens if x]
-        if lens:
-            minlength, maxlength = min(lens), max(lens)
-    maxweight = max(0, max(weights))
-    # the statistics W3TermInfo.add_block reads from the writer
-    pw._ids, pw._weights, pw._minlength, pw._maxlength, pw._maxweight = ids, weights, minlength, maxlength, maxweight
-    pw._terminfo.add_block(pw)
-    mini_ids = tuple(map(sub, ids, [0, *ids[:-1]]))
-    if weights.count(1.0) == n:
-        mini_weights: Any = None
-    elif weights.count(weights[0]) == n:
-        mini_weights = weights[0]
-    else:
-        mini_weights = tuple(weights)
-    if not all(vals):
-        vals = [v for v in vals if v]
-    if fixed is None or fixed < 0:
-        mini_values: Any = tuple(vals)
-    elif fixed == 0:
-        mini_values = None
-    else:
-        mini_values = b"".join(vals)
-    # Whoosh pickles the block with protocol 2 (bytes as _codecs.encode calls, ~32 bytes per
-    # value); the reader unpickles any protocol, and protocol 5 writes bytes as bytes (~19).
-    databytes = pickle.dumps((mini_ids, mini_weights, mini_values), 5)
-    comp = BLOCK_LEVEL if len(databytes) >= _MIN_COMPRESS else 0
-    if comp:
-        databytes = zlib.compress(databytes, comp)
-    infobytes = _dumps((n, ids[-1], maxweight, comp, _length_to_byte(minlength), _length_to_byte(maxlength)), 2)
-    size = len(infobytes) + len(databytes)
-    postfile.write_int(-size if last else size)
-    postfile.write(infobytes)
-    postfile.write(databytes)
-    pw._blockcount += 1
-    pw._new_block()
 
 
 @lru_cache(maxsize=200_000)
