@@ -325,6 +325,7 @@ LONG_TEXTS = [
     "the of and " + "spine " * 3 + "a b c spine",      # stop words and one-letter tokens before the first term
     "", "the a of",                                    # no indexed token at all
     "edge " * 121 + "rim " * 122,                      # values of 254 and 256 bytes (SHORT_BINBYTES / BINBYTES)
+    "word " * 300 + "edge",                            # "word" 1,500, 300, 1,500 times: weights above 255 in one block
 ]
 
 

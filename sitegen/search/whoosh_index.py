@@ -99,14 +99,21 @@ _ASCII_TABLE = _ascii_table()
 _ASCII_OK = TOKEN_PATTERN == _ASCII_PATTERN
 
 
-def _ascii_tokens(text: str) -> list[str]:
-    """``_TOKEN_RE.findall(text.lower())`` for ASCII text, without a regex: token characters
-    are kept (lowercased), everything else becomes a space, then every dot that is not between
-    two token characters too, and the rest is split on spaces."""
+def _ascii_blanked(text: str) -> bytes:
+    """ASCII ``text`` whose split on spaces gives ``_TOKEN_RE.findall(text.lower())``, without a
+    regex: token characters are kept (lowercased), everything else becomes a space, then every
+    dot that is not between two token characters too."""
     b = b" " + text.encode("ascii").translate(_ASCII_TABLE) + b" "
+    if b".." not in b:  # one round blanks them all (blanking a dot makes no new dot-space pair)
+        return b.replace(b". ", b"  ").replace(b" .", b"  ")
     while b". " in b or b" ." in b or b".." in b:
         b = b.replace(b". ", b"  ").replace(b" .", b"  ").replace(b"..", b"  ")
-    return b.decode("ascii").split()
+    return b
+
+
+def _ascii_tokens(text: str) -> list[str]:
+    """``_TOKEN_RE.findall(text.lower())`` for ASCII text (see :func:`_ascii_blanked`)."""
+    return _ascii_blanked(text).decode("ascii").split()
 
 
 def _tokens(text: str) -> list[str]:
@@ -141,6 +148,17 @@ class _FormIds(dict[str, int]):
 
 
 _FORM_IDS = _FormIds()
+
+
+class _AsciiFormIds(dict[bytes, int]):
+    """:data:`_FORM_IDS` for ASCII tokens as bytes (the build splits ASCII text as bytes)."""
+
+    def __missing__(self, form: bytes) -> int:
+        tid = self[form] = _FORM_IDS[form.decode("ascii")]
+        return tid
+
+
+_ASCII_FORM_IDS = _AsciiFormIds()
 
 #: Encoded value of a term seen once, by position (most postings): pack_uint(1) + dumps([pos], 2).
 _ONCE: list[bytes] = []
@@ -331,9 +349,13 @@ class _TextField:
         self.lengths: list[tuple[Any, Any]] = []  # per group: doc numbers, field lengths
 
     def add(self, docnum: int, text: str) -> None:
-        tokens = _tokens(text)
+        if _ASCII_OK and text.isascii():
+            tokens: list[Any] = _ascii_blanked(text).split()
+            ids: dict[Any, int] = _ASCII_FORM_IDS
+        else:
+            tokens, ids = _tokens(text), _FORM_IDS
         if tokens:
-            self.tok.extend(map(_FORM_IDS.__getitem__, tokens))
+            self.tok.extend(map(ids.__getitem__, tokens))
             self.docs.append(docnum)
             self.ntok.append(len(tokens))
             if len(self.tok) >= _GROUP_TOKENS:
@@ -574,7 +596,19 @@ def _write_blocks(fw: Any, boost: float, lim: int, length_bytes: Any, terms: lis
     same = np.minimum.reduceat(F, bs) == np.maximum.reduceat(F, bs)
     wmax = np.maximum.reduceat(W, bs)
     none = same & (wmax == 1.0)
-    wsz = np.where(none, 1, np.where(same, 9, 2 + 9 * bn))
+    # in a tuple, a float is written once per block (BINFLOAT, BINPUT freq) and then fetched
+    # (BINGET freq): frequencies below 256 are the memo keys
+    tup = ~same
+    pt = np.flatnonzero(tup[bid])  # the postings of the tuple blocks
+    pb, ptf = bid[pt], F[pt]
+    memo = np.flatnonzero(ptf < 256)
+    first = np.ones(len(pt), bool)  # the first posting of its frequency in its block
+    first[memo] = False
+    first[memo[np.unique(pb[memo] * 256 + ptf[memo], return_index=True)[1]]] = True
+    psz = np.where(first, np.where(ptf < 256, 11, 9), 2)
+    wsz = np.where(none, 1, 9)
+    if len(pt):
+        wsz[tup] = 2 + np.add.reduceat(psz, np.searchsorted(pt, bs[tup]))
     # values
     if type(values) is tuple:  # a tuple of BINBYTES / SHORT_BINBYTES: pack_uint(freq) + pickled deltas
         IL, IO, items = values
@@ -605,13 +639,19 @@ def _write_blocks(fw: Any, boost: float, lim: int, length_bytes: Any, terms: lis
     one = np.flatnonzero(same & ~none)
     out[wb[one]] = _G
     _put_bytes(out, wb[one] + 1, W[bs[one]].astype(">f8").view(np.uint8).reshape(-1, 8))
-    tup = ~same
     out[wb[tup]] = ord("(")
-    out[wb[tup] + 1 + 9 * bn[tup]] = ord("t")
-    pt = tup[bid]
-    at = (wb[bid] + 1 + 9 * jb)[pt]
-    out[at] = _G
-    _put_bytes(out, at + 1, W[pt].astype(">f8").view(np.uint8).reshape(-1, 8))
+    out[wb[tup] + wsz[tup] - 1] = ord("t")
+    pcum = _offsets(psz)
+    at = (wb + 1)[pb] + pcum[:-1] - pcum[np.searchsorted(pt, bs)[pb]]  # each weight's opcode
+    f = np.flatnonzero(first)
+    out[at[f]] = _G
+    _put_bytes(out, at[f] + 1, W[pt[f]].astype(">f8").view(np.uint8).reshape(-1, 8))
+    fm = f[ptf[f] < 256]
+    out[at[fm] + 9] = ord("q")  # BINPUT
+    out[at[fm] + 10] = ptf[fm]
+    g = np.flatnonzero(~first)
+    out[at[g]] = ord("h")  # BINGET
+    out[at[g] + 1] = ptf[g]
     vb = wb + wsz
     if type(values) is tuple:
         out[vb] = ord("(")
