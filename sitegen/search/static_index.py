@@ -43,6 +43,8 @@ from itertools import compress, islice, repeat
 from pathlib import Path
 from typing import Any, Iterable, Sequence
 
+import numpy as np
+
 from sitegen.search.documents import FACETS, SearchDoc
 from sitegen.search.whoosh_index import _TOKEN_RE, MIN_SIZE, REQUEST_BOOST, STOP_WORDS, stem_of
 
@@ -64,6 +66,8 @@ OVERLAY_DIR = "o"
 """What an overlay update needs of the main index: ids, facets, n, avgdl, depth, nfiles (small)."""
 PARALLEL_MIN = 2000
 """From this many letters :func:`build` analyses the stem pairs in a second (forked) process."""
+FRAG_CHUNK = 200
+"""Fragments a process of a split build takes at a time (see :func:`build`)."""
 REG = "sgsReg"
 TF_MAX = 255
 PAIR_SHIFT = 24
@@ -203,6 +207,56 @@ def decode_docset(enc: str, n: int) -> list[int]:
     return out
 
 
+def _varints_np(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:  # type: ignore[type-arg]
+    """Non-negative integers -> (their varints, as :func:`_varints` writes them, concatenated as
+    uint8; bytes per value)."""
+    v = values.astype(np.int64)
+    if not len(v) or int(v.max()) < 0x80:
+        return v.astype(np.uint8), np.ones(len(v), np.int64)
+    size = np.ones(len(v), np.int64)
+    limit = 0x80
+    while limit < 1 << 63 and len(v) and int(v.max()) >= limit:
+        size += v >= limit
+        limit <<= 7
+    out = np.empty(int(size.sum()), np.uint8)
+    pos, left = np.cumsum(size) - size, size
+    while len(pos):
+        more = left > 1
+        out[pos] = (v & 0x7F) | (more.astype(np.int64) << 7)
+        pos, v, left = pos[more] + 1, v[more] >> 7, left[more] - 1
+    return out, size
+
+
+def _gaps_np(docs: np.ndarray) -> np.ndarray:  # type: ignore[type-arg]
+    """:func:`_gaps` of sorted doc numbers (int64)."""
+    g = docs.copy()
+    g[1:] -= docs[:-1] + 1
+    return g
+
+
+def _bitmap_np(docs: np.ndarray, n: int) -> bytes:  # type: ignore[type-arg]
+    """:func:`_bitmap`: bit ``d % 8`` of byte ``d // 8`` set for every doc ``d``."""
+    marks = np.zeros(n, bool)
+    marks[docs] = True
+    return np.packbits(marks, bitorder="little").tobytes()
+
+
+def _docset_np(docs: np.ndarray, n: int) -> str:  # type: ignore[type-arg]
+    """:func:`encode_docset` of sorted doc numbers given as an int64 array (same string)."""
+    count, bitmap_size, b64 = len(docs), (n + 7) // 8, base64.b64encode
+    if count * 2 > n:
+        marks = np.ones(n, bool)
+        marks[docs] = False
+        var = _varints_np(_gaps_np(np.flatnonzero(marks)))[0]
+        if len(var) <= bitmap_size:
+            return f"c{n}." + b64(var.tobytes()).decode()
+        return "b" + b64(_bitmap_np(docs, n)).decode()
+    var = _varints_np(_gaps_np(docs))[0]
+    if count * 8 > n and len(var) > bitmap_size:
+        return "b" + b64(_bitmap_np(docs, n)).decode()
+    return "v" + b64(var.tobytes()).decode()
+
+
 def fnv1a(text: str) -> int:
     h = 0x811C9DC5
     for b in text.encode("utf-8"):
@@ -304,34 +358,70 @@ def _impact_table() -> bytes:
 _IMPACT = _impact_table()
 
 
-def _norms(state: State) -> bytes:
+_IMPACT_NP = np.frombuffer(_IMPACT, np.uint8)
+
+
+def _norms(state: State) -> np.ndarray:  # type: ignore[type-arg]
     """Per doc: its quantized length level (see NORM_LEVELS)."""
     scale = NORM_LEVELS / NORM_MAX / (state.avgdl or 1.0)
-    return bytes(min(NORM_LEVELS - 1, int(d * scale)) for d in state.dl)
+    dl = np.frombuffer(state.dl, np.uint32) if len(state.dl) else np.zeros(0, np.uint32)
+    return np.minimum(NORM_LEVELS - 1, (dl * scale).astype(np.int64)).astype(np.uint8)
 
 
-def _impacts(packed: array, docs: list[int], norms: bytes) -> list[int]:  # type: ignore[type-arg]
-    keys = map(operator.or_, map(operator.lshift, map(operator.and_, packed, repeat(255)), repeat(8)), map(norms.__getitem__, docs))
-    return list(map(_IMPACT.__getitem__, keys))
+def _entries(postings: Sequence[Any], n: int, norms: np.ndarray) -> list[dict[str, Any]]:  # type: ignore[type-arg]
+    """The index entries of sorted packed posting lists (``array("I")``): doc count ``n``, doc
+    set ``d``, quantized BM25 impacts ``i`` (of every doc while df <= FULL, else of the TOP_K
+    best, whose doc set is ``t``, with ``f`` the floor of the others).
+
+    The short lists that encode as delta varints (nearly all) are encoded together in a few
+    numpy passes; each long list in a few numpy calls."""
+    b64 = base64.b64encode
+    lens = list(map(len, postings))
+    out: list[dict[str, Any]] = [{} for _ in lens]
+    bulk = [i for i, c in enumerate(lens) if c <= FULL and c * 8 <= n]  # "v" doc sets
+    if bulk:
+        cat = np.frombuffer(b"".join([postings[i] for i in bulk]), np.uint32)
+        counts = np.array([lens[i] for i in bulk], np.int64)
+        off = np.zeros(len(bulk) + 1, np.int64)
+        np.cumsum(counts, out=off[1:])
+        docs = (cat >> 8).astype(np.int64)
+        imps = _IMPACT_NP[((cat & 255).astype(np.int64) << 8) | norms[docs]].tobytes()
+        gaps = _gaps_np(docs)
+        firsts = off[:-1][counts > 0]
+        gaps[firsts] = docs[firsts]
+        var, size = _varints_np(gaps)
+        ends = np.zeros(len(size) + 1, np.int64)
+        np.cumsum(size, out=ends[1:])
+        vbytes, boff, ioff = var.tobytes(), ends[off].tolist(), off.tolist()
+        for j, i in enumerate(bulk):
+            e = out[i]
+            e["n"] = lens[i]
+            e["d"] = "v" + b64(vbytes[boff[j]:boff[j + 1]]).decode()
+            e["i"] = b64(imps[ioff[j]:ioff[j + 1]]).decode()
+    for i, e in enumerate(out):
+        if not e:
+            e.update(_entry(np.frombuffer(postings[i], np.uint32), n, norms))
+    return out
 
 
-def _entry(packed: array, state: State, norms: bytes, forms: list[str] | None) -> dict[str, Any]:  # type: ignore[type-arg]
-    docs = list(map(operator.rshift, packed, repeat(8)))
-    e: dict[str, Any] = {"n": len(docs), "d": encode_docset(docs, state.n)}
-    imps = _impacts(packed, docs, norms)
-    if len(docs) <= FULL:
-        e["i"] = base64.b64encode(bytes(imps)).decode()
+def _entry(packed: np.ndarray, n: int, norms: np.ndarray) -> dict[str, Any]:  # type: ignore[type-arg]
+    """One entry of :func:`_entries` (packed postings as a uint32 array)."""
+    b64 = base64.b64encode
+    docs = (packed >> 8).astype(np.int64)
+    imps = _IMPACT_NP[((packed & 255).astype(np.int64) << 8) | norms[docs]]
+    count = len(docs)
+    e: dict[str, Any] = {"n": count, "d": _docset_np(docs, n)}
+    if count <= FULL:
+        e["i"] = b64(imps.tobytes()).decode()
     else:
-        cut = sorted(imps)[-(TOP_K + 1)]  # the floor: every doc outside the top scores at most this
-        above = list(compress(docs, map(operator.gt, imps, repeat(cut))))
-        ties = list(islice(compress(docs, map(operator.eq, imps, repeat(cut))), TOP_K - len(above)))
-        top_d = sorted(above + ties)
-        top_i = [imps[bisect.bisect_left(docs, d)] for d in top_d]
-        e["t"] = encode_docset(top_d, state.n)
-        e["i"] = base64.b64encode(bytes(top_i)).decode()
+        rank = count - (TOP_K + 1)
+        cut = int(np.partition(imps, rank)[rank])  # the floor: every doc outside the top scores at most this
+        above = np.flatnonzero(imps > cut)
+        ties = np.flatnonzero(imps == cut)[: TOP_K - len(above)]  # the first ties in doc order
+        top = np.sort(np.concatenate((above, ties)))
+        e["t"] = _docset_np(docs[top], n)
+        e["i"] = b64(imps[top].tobytes()).decode()
         e["f"] = cut
-    if forms:
-        e["x"] = forms
     return e
 
 
@@ -361,8 +451,9 @@ def _depth_table(forms: Iterable[str]) -> dict[str, int]:
 
 
 class _Renderer:
-    def __init__(self, state: State) -> None:
+    def __init__(self, state: State, members: dict[str, dict[str, list[int]]] | None = None) -> None:
         self.s = state
+        self.members = members if members is not None else _members(state)
         self.norms = _norms(state)
         self.stem_forms: dict[str, list[str]] = defaultdict(list)
         self.dshard_forms: dict[str, list[str]] = defaultdict(list)
@@ -372,16 +463,18 @@ class _Renderer:
 
     def pshard(self, no: int) -> tuple[str, bytes]:
         s = self.s
-        data = {stem: _entry(s.post[stem], s, self.norms, sorted(self.stem_forms[stem])) for stem in s.pshards[no] if stem in s.post}
+        stems = [stem for stem in s.pshards[no] if stem in s.post]
+        data = dict(zip(stems, _entries([s.post[stem] for stem in stems], s.n, self.norms)))
         for stem, entry in data.items():
+            forms = sorted(self.stem_forms[stem])
+            if forms:
+                entry["x"] = forms
             if stem in s.fc:
                 entry["fc"] = s.fc[stem]
         return f"p/{no}.js", _js(f"p/{no}", data)
 
     def bshard(self, no: int, keys: Iterable[str]) -> tuple[str, bytes]:
-        s = self.s
-        data = {k: _entry(s.pairs[k], s, self.norms, None) for k in keys if k in s.pairs}
-        return f"b/{no}.js", _js(f"b/{no}", data)
+        return _bshard(no, keys, self.s.pairs, self.s.n, self.norms)
 
     def dshard(self, key: str) -> tuple[str, bytes] | None:
         s = self.s
@@ -399,15 +492,11 @@ class _Renderer:
     def facets(self) -> dict[str, bytes]:
         s, out = self.s, {}
         for facet in FACETS:
-            values: dict[str, list[int]] = defaultdict(list)
-            for num, fs in enumerate(s.facets):
-                if fs:
-                    for v in fs.get(facet, ()):
-                        values[v].append(num)
+            values = self.members[facet]
             labels = s.labels.get(facet, {})
-            rows = [[v, labels.get(v, v), encode_docset(ds, s.n)] for v, ds in sorted(values.items(), key=lambda kv: (-len(kv[1]), kv[0]))]
+            rows = [[v, labels.get(v, v), _docset_np(np.array(ds, np.int64), s.n)] for v, ds in sorted(values.items(), key=lambda kv: (-len(kv[1]), kv[0]))]
             out[f"v/{facet}.js"] = _js(f"v/{facet}", rows)
-        order = _value_order(s)
+        order = _value_order(s, self.members)
         out["v/labels.js"] = _js("v/labels", {f: [[v, s.labels.get(f, {}).get(v, v), c] for v, c in order[f]] for f in FACETS})
         return out
 
@@ -431,14 +520,27 @@ class _Renderer:
         return [k for k, forms in self.dshard_forms.items() if any(self.s.forms[f] in self.s.post for f in forms)]
 
 
-def _value_order(state: State) -> dict[str, list[tuple[str, int]]]:
-    """Facet -> [(value, letters)] in slug order: the order of ``fc`` counts and ``v/labels.js``."""
-    counts: dict[str, Counter[str]] = {f: Counter() for f in FACETS}
-    for fs in state.facets:
+def _members(state: State) -> dict[str, dict[str, list[int]]]:
+    """Facet -> value -> the letters with it, in letter order."""
+    out: dict[str, dict[str, list[int]]] = {f: {} for f in FACETS}
+    for num, fs in enumerate(state.facets):
         if fs:
-            for f in FACETS:
-                counts[f].update(fs.get(f, ()))
-    return {f: sorted(counts[f].items()) for f in FACETS}
+            for f, values in fs.items():
+                got = out.get(f)
+                if got is not None:
+                    for v in values:
+                        docs = got.get(v)
+                        if docs is None:
+                            got[v] = [num]
+                        else:
+                            docs.append(num)
+    return out
+
+
+def _value_order(state: State, members: dict[str, dict[str, list[int]]] | None = None) -> dict[str, list[tuple[str, int]]]:
+    """Facet -> [(value, letters)] in slug order: the order of ``fc`` counts and ``v/labels.js``."""
+    members = members if members is not None else _members(state)
+    return {f: sorted((v, len(docs)) for v, docs in members[f].items()) for f in FACETS}
 
 
 def fc_min(n: int) -> int:
@@ -446,29 +548,21 @@ def fc_min(n: int) -> int:
     return max(FULL, n // 20)
 
 
-def _facet_counts(state: State) -> dict[str, str]:
+def _facet_counts(state: State, members: dict[str, dict[str, list[int]]] | None = None) -> dict[str, str]:
     """For each frequent stem (df >= fc_min), its letters' count per facet value, as base64
     varints in the order of :func:`_value_order`.  A query of one such word without filters
     shows exact facet counts from its postings entry alone, without the facet files (which grow
     with the archive).  Counting is AND + popcount of Python-int bitmaps."""
-    order = _value_order(state)
+    members = members if members is not None else _members(state)
+    order = _value_order(state, members)
     n = state.n
-    value_bits: list[int] = []
-    members: dict[tuple[str, str], list[int]] = defaultdict(list)
-    for num, fs in enumerate(state.facets):
-        if fs:
-            for f in FACETS:
-                for v in fs.get(f, ()):
-                    members[(f, v)].append(num)
-    for f in FACETS:
-        for v, _ in order[f]:
-            value_bits.append(int.from_bytes(_bitmap(members[(f, v)], n), "little"))
+    value_bits = [int.from_bytes(_bitmap_np(np.array(members[f][v], np.int64), n), "little") for f in FACETS for v, _ in order[f]]
     out: dict[str, str] = {}
     lo = fc_min(n)
     for stem, arr in state.post.items():
         if len(arr) < lo:
             continue
-        bits = int.from_bytes(_bitmap(list(map(operator.rshift, arr, repeat(8))), n), "little")
+        bits = int.from_bytes(_bitmap_np((np.frombuffer(arr, np.uint32) >> 8).astype(np.int64), n), "little")
         out[stem] = base64.b64encode(_varints([(bits & vb).bit_count() for vb in value_bits])).decode()
     return out
 
@@ -529,66 +623,368 @@ def _append(table: Any, counts: Counter[int], base: int) -> None:
     deque(map(array.append, map(table.__getitem__, counts.keys()), packed), maxlen=0)
 
 
+#: Letters analysed together (the doc number within a batch takes DOC_BITS bits of a sort key).
+BATCH, DOC_BITS = 1024, 11
+_U64 = np.uint64
+#: The build's vectorised tokenizer implements this pattern (ASCII text only); with any other
+#: ``_TOKEN_RE`` every text goes through the regex.
+_VECTOR_PATTERN = r"[\w\*]+(?:\.?[\w\*]+)*"
+_VECTOR_OK = _TOKEN_RE.pattern == _VECTOR_PATTERN
+#: ASCII byte -> itself for token characters and the dot, lowercased; everything else -> space.
+_LOWER = bytes(c + 32 if 65 <= c <= 90 else c if chr(c) in "abcdefghijklmnopqrstuvwxyz0123456789_*." else 32 for c in range(256))
+#: Lowercased byte -> 1 for token characters (``[a-z0-9_*]``), else 0.
+_WORDCHAR = bytes(1 if chr(c) in "abcdefghijklmnopqrstuvwxyz0123456789_*" else 0 for c in range(256))
+_WORDS = 4
+"""Word forms of up to 8 * _WORDS bytes are looked up as packed uint64 words; longer ones by string."""
+_MASKS = np.array([(1 << 8 * k) - 1 for k in range(9)], _U64)
+_MULS = (_U64(0x9E3779B97F4A7C15), _U64(0xC2B2AE3D27D4EB4F), _U64(0x165667B19E3779F9), _U64(0xD6E8FEB86659FD93))
+
+
+def _form_hash(words: list[np.ndarray], length: np.ndarray) -> np.ndarray:  # type: ignore[type-arg]
+    """64-bit hash of packed word forms (zero words add nothing, so a form hashes the same
+    whatever the number of words computed for its batch)."""
+    h = length.astype(_U64) * _U64(0x27D4EB2F165667C5)
+    for k, w in enumerate(words):
+        h += w * _MULS[k]
+    h ^= h >> _U64(31)
+    h *= _U64(0xBF58476D1CE4E5B9)
+    h ^= h >> _U64(29)
+    return h
+
+
+class _FormTable:
+    """ASCII word form -> stem id: an open-addressing hash table in numpy arrays, keyed by the
+    form's hash and holding the form itself (length and packed bytes), so that every hit is
+    verified exactly.  A form whose hash another form already holds stays out of the table (it
+    is looked up by string: :meth:`lookup` returns -2 for it)."""
+
+    def __init__(self, bits: int = 16) -> None:
+        self.count = 0
+        self._alloc(bits)
+
+    def _alloc(self, bits: int) -> None:
+        self.bits, size = bits, 1 << bits
+        self.h = np.zeros(size, _U64)
+        self.sid = np.full(size, -1, np.int64)
+        self.len = np.zeros(size, np.int64)
+        self.words = np.zeros((_WORDS, size), _U64)
+
+    def _slot(self, h: int) -> int:
+        i, mask = h >> (64 - self.bits), (1 << self.bits) - 1
+        while self.sid[i] >= 0:
+            if int(self.h[i]) == h:
+                return -1
+            i = (i + 1) & mask
+        return i
+
+    def insert(self, h: int, words: list[int], length: int, sid: int) -> None:
+        if (self.count + 1) * 2 > len(self.sid):
+            used = np.flatnonzero(self.sid >= 0)
+            hs, sids, lens, ws = self.h[used], self.sid[used], self.len[used], self.words[:, used]
+            self._alloc(self.bits + 1)
+            for j, old in enumerate(hs.tolist()):
+                i = self._slot(old)
+                self.h[i], self.sid[i], self.len[i], self.words[:, i] = old, sids[j], lens[j], ws[:, j]
+        i = self._slot(h)
+        if i >= 0:
+            self.h[i], self.sid[i], self.len[i], self.words[:, i] = h, sid, length, words
+            self.count += 1
+
+    def lookup(self, h: np.ndarray, words: list[np.ndarray], length: np.ndarray) -> np.ndarray:  # type: ignore[type-arg]
+        """Stem ids of packed forms: -1 for a form not in the table, -2 for one whose hash
+        another form holds."""
+        idx = (h >> _U64(64 - self.bits)).astype(np.int64)
+        sid = self.sid[idx]
+        bad = self.h[idx] != h
+        bad |= self.len[idx] != length
+        for k, w in enumerate(words):
+            bad |= self.words[k][idx] != w
+        pend = np.flatnonzero(bad)  # not in their first slot: probe on
+        mask = len(self.sid) - 1
+        while len(pend):
+            i = idx[pend]
+            s = self.sid[i]
+            empty = s < 0
+            hit = ~empty & (self.h[i] == h[pend])
+            sid[pend[empty]] = -1
+            if hit.any():
+                hp, hi = pend[hit], i[hit]
+                ok = self.len[hi] == length[hp]
+                for k, w in enumerate(words):
+                    ok &= self.words[k][hi] == w[hp]
+                sid[hp] = np.where(ok, s[hit], -2)
+            go = ~empty & ~hit
+            pend = pend[go]
+            idx[pend] = (i[go] + 1) & mask
+        return sid
+
+
+class _PairIds:
+    """Pair key (``a << PAIR_SHIFT | b``) -> dense pair id, numbered in the order the pairs
+    first occur in the letters (the order the pair table and its shard key lists keep)."""
+
+    def __init__(self) -> None:
+        self.sorted, self.sorted_ids = np.zeros(0, _U64), np.zeros(0, np.int64)
+        self.keys: list[np.ndarray] = []  # type: ignore[type-arg]
+        self.count = 0
+
+    def ids(self, ukeys: np.ndarray, first_of: Any) -> np.ndarray:  # type: ignore[type-arg]
+        """Ids of a batch's distinct pair keys ``ukeys`` (sorted); ``first_of(indexes)``: the
+        first positions in the batch of the keys at those indexes (the new ones are numbered
+        in that order)."""
+        pos = np.searchsorted(self.sorted, ukeys)
+        found = pos < len(self.sorted)
+        found[found] = self.sorted[pos[found]] == ukeys[found]
+        out = np.empty(len(ukeys), np.int64)
+        out[found] = self.sorted_ids[pos[found]]
+        new = np.flatnonzero(~found)
+        if len(new):
+            keys = ukeys[new]
+            order = np.argsort(first_of(new), kind="stable")
+            ids = np.empty(len(keys), np.int64)
+            ids[order] = np.arange(self.count, self.count + len(keys))
+            out[new] = ids
+            self.keys.append(keys[order])
+            self.count += len(keys)
+            merged = np.concatenate((self.sorted, keys))
+            by = np.argsort(merged, kind="stable")
+            self.sorted, self.sorted_ids = merged[by], np.concatenate((self.sorted_ids, ids))[by]
+        return out
+
+    def all_keys(self) -> np.ndarray:  # type: ignore[type-arg]
+        return np.concatenate(self.keys) if self.keys else np.zeros(0, _U64)
+
+
+def _first_positions(keys: np.ndarray, first_doc: np.ndarray, tok_keys: np.ndarray, tok_docs: np.ndarray) -> np.ndarray:  # type: ignore[type-arg]
+    """First index in ``tok_keys`` of each of ``keys`` (sorted, distinct), searching only the
+    letters ``first_doc`` where each first occurs (``tok_docs``: the letter of each token, ascending)."""
+    docs = np.unique(first_doc)
+    at = _ranges(np.searchsorted(tok_docs, docs), np.searchsorted(tok_docs, docs, "right"))
+    rank = np.minimum(np.searchsorted(keys, tok_keys[at]), len(keys) - 1)
+    hit = keys[rank] == tok_keys[at]
+    seen, first = np.unique(rank[hit], return_index=True)
+    assert len(seen) == len(keys)
+    return at[hit][first]
+
+
+def _ranges(lo: np.ndarray, hi: np.ndarray) -> np.ndarray:  # type: ignore[type-arg]
+    """The concatenated ranges lo[i] .. hi[i] - 1."""
+    size = hi - lo
+    if not len(size):
+        return np.zeros(0, np.int64)
+    return np.repeat(lo - (np.cumsum(size) - size), size) + np.arange(int(size.sum()))
+
+
+def _runs(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:  # type: ignore[type-arg]
+    """Sorted values -> (the start of each run of equal values, run lengths)."""
+    if not len(values):
+        return np.zeros(0, np.int64), np.zeros(0, np.int64)
+    starts = np.flatnonzero(np.concatenate(([True], values[1:] != values[:-1])))
+    return starts, np.diff(np.append(starts, len(values)))
+
+
 class _Analyser:
-    """The build's fast path of :func:`analyse`: word forms map to integer stem ids (0 for the
-    forms the StopFilter drops, so one ``filter(None, map(...))`` both drops and stems), stem
-    postings live in a list indexed by id and pair postings under ``a << PAIR_SHIFT | b``."""
+    """The build's analysis (the same postings as :func:`analyse`), vectorised per batch of
+    letters with numpy: the batch's ASCII text is tokenised in a few passes over its bytes, word
+    forms map to integer stem ids (0 for the forms the StopFilter drops) through
+    :class:`_FormTable`, and (stem id, letter) and (pair key, letter) sort keys give the term
+    frequencies as run lengths.  Request and procedure lines are tokenised REQUEST_BOOST times.
+    Postings are kept per batch and put in key order once at the end (:meth:`_assemble`)."""
+
+    SORT_BITS = 64
+    """Pairs are counted with (pair, position) sort keys when these fit; else (pair, letter)."""
 
     def __init__(self, stems: bool = True, pairs: bool = True) -> None:
         self.want_stems, self.want_pairs = stems, pairs
         self.ids: dict[str, int] = dict.fromkeys(_DROP, 0)
         self.ids_of_stem: dict[str, int] = {}
         self.names: list[str] = [""]
-        self.post: list[array] = [array("I")]  # type: ignore[type-arg]
-        self.pairs: defaultdict[int, array] = defaultdict(_new_array)  # type: ignore[type-arg]
+        self.table = _FormTable()
+        self.pair_ids = _PairIds()
+        self.stem_runs: list[tuple[np.ndarray, np.ndarray, np.ndarray]] = []  # type: ignore[type-arg]
+        self.pair_runs: list[tuple[np.ndarray, np.ndarray, np.ndarray]] = []  # type: ignore[type-arg]
 
     def _id(self, form: str) -> int:
-        if len(form) < MIN_SIZE or form in _STOPS:
-            sid = 0
-        else:
-            stem = stem_of(form)
-            sid = self.ids_of_stem.get(stem, 0)
-            if not sid:
-                sid = self.ids_of_stem[stem] = len(self.names)
-                self.names.append(stem)
-                self.post.append(array("I"))
-        self.ids[form] = sid
+        sid = self.ids.get(form)
+        if sid is None:
+            if len(form) < MIN_SIZE or form in _STOPS:
+                sid = 0
+            else:
+                stem = stem_of(form)
+                sid = self.ids_of_stem.get(stem, 0)
+                if not sid:
+                    sid = self.ids_of_stem[stem] = len(self.names)
+                    self.names.append(stem)
+                    if sid >> PAIR_SHIFT:
+                        raise ValueError(f"static index: more than {(1 << PAIR_SHIFT) - 1} distinct stems")
+            self.ids[form] = sid
         return sid
 
-    def _stem_ids(self, text: str) -> list[int]:
+    def _text_ids(self, text: str) -> list[int]:
+        """Stem ids of every token of one text, the regex way (any text)."""
         text = text.lower()
-        toks = (_TOKEN_ASCII if text.isascii() else _TOKEN_RE).findall(text)
-        ids = self.ids
-        for form in set(toks).difference(ids):
-            self._id(form)
-        return list(filter(None, map(ids.__getitem__, toks)))
+        return list(map(self._id, (_TOKEN_ASCII if text.isascii() else _TOKEN_RE).findall(text)))
 
-    def add(self, num: int, doc: SearchDoc) -> int:
-        """Append ``doc``'s postings (doc number ``num``); returns its indexed length."""
-        st = self._stem_ids(doc.text)
-        extra = ["\n".join(doc.requests)] + [p.replace("-", " ") for p in doc.facets.get("procedure", ()) if p != "unmapped"]
-        boosted = [self._stem_ids(line) for line in extra]
+    def _ascii_ids(self, seqs: list[str]) -> tuple[np.ndarray, np.ndarray]:  # type: ignore[type-arg]
+        """(stem id, sequence number) of every token of ASCII texts ``seqs``, in order."""
+        raw = (" " + " ".join(seqs) + " " * (8 * _WORDS + 8)).encode("ascii").translate(_LOWER)
+        a = np.frombuffer(raw, np.uint8)
+        word = np.frombuffer(raw.translate(_WORDCHAR), bool)
+        tok = word.copy()
+        dots = np.flatnonzero(a[1:-1] == 46) + 1  # a dot between two token characters is in the token
+        tok[dots] = word[dots - 1] & word[dots + 1]
+        edge = np.flatnonzero(tok[1:] != tok[:-1]) + 1  # raw starts and ends with spaces
+        starts, length = edge[0::2], edge[1::2] - edge[0::2]
+        lens = np.fromiter(map(len, seqs), np.int64, len(seqs)) + 1
+        first = np.searchsorted(starts, np.cumsum(lens) - lens + 1)  # each sequence's first token
+        seqno = np.cumsum(np.bincount(first, minlength=len(starts) + 1)[:-1]) - 1
+        if not len(starts):
+            return np.zeros(0, np.int64), seqno
+        win = np.ndarray(shape=(len(raw) - 7,), dtype="<u8", buffer=raw, strides=(1,))  # the 8 bytes at each offset
+        words = [win[starts] & _MASKS[np.minimum(length, 8)]]
+        for k in range(1, min(_WORDS, (int(length.max()) + 7) >> 3)):
+            w = np.zeros(len(starts), _U64)
+            more = np.flatnonzero(length > 8 * k)
+            w[more] = win[starts[more] + 8 * k] & _MASKS[np.minimum(length[more] - 8 * k, 8)]
+            words.append(w)
+        h = _form_hash(words, length)
+        ids = self.table.lookup(h, words, length)
+        miss = np.flatnonzero(ids < 0)
+        if len(miss):  # new forms join the table; long forms and hash twins go by string
+            for j in miss[np.unique(h[miss], return_index=True)[1]].tolist():
+                s, n = int(starts[j]), int(length[j])
+                sid = self._id(raw[s:s + n].decode("ascii"))
+                if n <= 8 * _WORDS and ids[j] == -1:
+                    ws = [int(w[j]) for w in words]
+                    self.table.insert(int(h[j]), ws + [0] * (_WORDS - len(ws)), n, sid)
+            ids[miss] = self.table.lookup(h[miss], [w[miss] for w in words], length[miss])
+            for j in np.flatnonzero(ids < 0).tolist():
+                s = int(starts[j])
+                ids[j] = self._id(raw[s:s + int(length[j])].decode("ascii"))
+        return ids, seqno
+
+    def _ids(self, seqs: list[str]) -> tuple[np.ndarray, np.ndarray]:  # type: ignore[type-arg]
+        """(stem id, sequence number) of every token of ``seqs``, in order."""
+        ascii_ = [i for i, s in enumerate(seqs) if s.isascii()] if _VECTOR_OK else []
+        if len(ascii_) == len(seqs):
+            return self._ascii_ids(seqs)
+        other = sorted(set(range(len(seqs))).difference(ascii_))
+        got = [self._text_ids(seqs[i]) for i in other]
+        ids = [np.array([i for t in got for i in t], np.int64)]
+        seqno = [np.repeat(np.array(other, np.int64), [len(t) for t in got])]
+        if ascii_:
+            a_ids, a_seq = self._ascii_ids([seqs[i] for i in ascii_])
+            ids.append(a_ids)
+            seqno.append(np.array(ascii_, np.int64)[a_seq])
+        order = np.argsort(np.concatenate(seqno), kind="stable")
+        return np.concatenate(ids)[order], np.concatenate(seqno)[order]
+
+    def add(self, docs: Sequence[SearchDoc], base: int) -> list[int]:
+        """Analyse ``docs`` (at most BATCH; doc numbers from ``base``); returns their indexed lengths."""
         boost = int(REQUEST_BOOST)
-        base = num << 8
+        seqs: list[str] = []
+        seq_doc: list[int] = []
+        text_seq: list[int] = []
+        for local, doc in enumerate(docs):
+            text_seq.append(len(seqs))
+            seqs.append(doc.text)
+            seq_doc.append(local)
+            extra = ["\n".join(doc.requests)] + [p.replace("-", " ") for p in doc.facets.get("procedure", ()) if p != "unmapped"]
+            for line in extra:
+                seqs.extend(repeat(line, boost))
+                seq_doc.extend(repeat(local, boost))
+        ids, seqno = self._ids(seqs)
+        keep = ids != 0
+        sid, seqno = ids[keep].astype(_U64), seqno[keep]
+        seq_docs = np.array(seq_doc, np.int64)
+        tdoc = seq_docs[seqno]
+        is_text = np.zeros(len(seqs), bool)
+        is_text[text_seq] = True
+        dl = np.maximum(np.bincount(tdoc[is_text[seqno]], minlength=len(docs)), 1).tolist()
         if self.want_stems:
-            tf: Counter[int] = Counter(st)
-            for rst in boosted:
-                for s in rst:
-                    tf[s] += boost
-            _append(self.post, tf, base)
+            c = (sid << _U64(DOC_BITS)) | tdoc.astype(_U64)
+            c.sort()
+            starts, tf = _runs(c)
+            u = c[starts]
+            keys = u >> _U64(DOC_BITS)
+            self.stem_runs.append(self._postings(keys, (u & _U64((1 << DOC_BITS) - 1)).astype(np.int64), tf, base))
         if self.want_pairs:
-            pairs: Counter[int] = Counter(map(operator.or_, map(operator.lshift, st, repeat(PAIR_SHIFT)), st[1:]))
-            for rst in boosted:
-                for a, b in zip(rst, rst[1:]):
-                    pairs[a << PAIR_SHIFT | b] += boost
-            _append(self.pairs, pairs, base)
-        return max(len(st), 1)
+            same = seqno[1:] == seqno[:-1]
+            self.pair_runs.append(self._pairs(sid[:-1][same], sid[1:][same], tdoc[:-1][same], base))
+        return dl
+
+    def _pairs(self, a: np.ndarray, b: np.ndarray, pdoc: np.ndarray, base: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:  # type: ignore[type-arg]
+        """Postings of a batch's stem pairs (a, b) in letters ``pdoc`` (ascending)."""
+        count = len(a)
+        sbits, pbits = max(1, (len(self.names) - 1).bit_length()), max(1, count.bit_length())
+        if 2 * sbits + pbits <= self.SORT_BITS:  # sort key: pair, then position (which orders the letters too)
+            c = (((a << _U64(sbits)) | b) << _U64(pbits)) | np.arange(count, dtype=_U64)
+            c.sort()
+            pos = (c & _U64((1 << pbits) - 1)).astype(np.int64)
+            pk, docs = c >> _U64(pbits), pdoc[pos]
+            starts = np.flatnonzero(np.concatenate(([True], (pk[1:] != pk[:-1]) | (docs[1:] != docs[:-1]))))
+            tf = np.diff(np.append(starts, count))
+            pk, pos = pk[starts], pos[starts]
+            pk = ((pk >> _U64(sbits)) << _U64(PAIR_SHIFT)) | (pk & _U64((1 << sbits) - 1))
+            return self._postings(pk, docs[starts], tf, base, first=pos)
+        pkey = (a << _U64(PAIR_SHIFT)) | b
+        c = (pkey << _U64(DOC_BITS)) | pdoc.astype(_U64)
+        c.sort()
+        starts, tf = _runs(c)
+        u = c[starts]
+        return self._postings(u >> _U64(DOC_BITS), (u & _U64((1 << DOC_BITS) - 1)).astype(np.int64), tf, base, pkey, pdoc)
+
+    def _postings(self, keys: np.ndarray, docs: np.ndarray, tf: np.ndarray, base: int, pkey: Any = None, pdoc: Any = None,  # type: ignore[type-arg]
+                  first: Any = None) -> tuple[np.ndarray, np.ndarray, np.ndarray]:  # type: ignore[type-arg]
+        """(key, letter, tf) of each posting, in key and letter order -> (keys, postings per
+        key, packed postings ``doc << 8 | min(tf, 255)``).  Pair keys become dense ids (new
+        ones numbered by ``first``, their first positions, or else found in ``pkey``/``pdoc``)."""
+        vals = ((docs + base) << 8 | np.minimum(tf, TF_MAX)).astype(np.uint32)
+        kstarts, klens = _runs(keys)
+        ukeys = keys[kstarts]
+        if first is not None:
+            ukeys = self.pair_ids.ids(ukeys, lambda new: first[kstarts[new]])
+        elif pkey is not None:
+            ukeys = self.pair_ids.ids(ukeys, lambda new: _first_positions(ukeys[new], docs[kstarts[new]], pkey, pdoc))
+        return ukeys.astype(np.int64), klens, vals
+
+    @staticmethod
+    def _assemble(runs: list[tuple[np.ndarray, np.ndarray, np.ndarray]], nkeys: int) -> tuple[list[int], np.ndarray]:  # type: ignore[type-arg]
+        """Per-batch postings -> (offset of each key's postings, all postings in key order and
+        doc order within a key); empties ``runs``."""
+        counts = np.zeros(nkeys, np.int64)
+        for keys, lens, _ in runs:
+            counts[keys] += lens
+        off = np.zeros(nkeys + 1, np.int64)
+        np.cumsum(counts, out=off[1:])
+        vals = np.empty(int(off[-1]), np.uint32)
+        cursor = off[:-1].copy()
+        runs.reverse()
+        while runs:
+            keys, lens, v = runs.pop()
+            vals[np.repeat(cursor[keys] - (np.cumsum(lens) - lens), lens) + np.arange(len(v))] = v
+            cursor[keys] += lens
+        return off.tolist(), vals
 
     def tables(self) -> tuple[dict[str, array], dict[str, array], dict[str, str]]:  # type: ignore[type-arg]
         """(stem postings, pair postings, form table) keyed by strings, as :class:`State` keeps them."""
-        names, mask = self.names, (1 << PAIR_SHIFT) - 1
-        post = {names[i]: a for i, a in enumerate(self.post) if i and a}
-        pairs = {names[k >> PAIR_SHIFT] + " " + names[k & mask]: a for k, a in self.pairs.items()}
+        names = self.names
+        post: dict[str, array] = {}  # type: ignore[type-arg]
+        pairs: dict[str, array] = {}  # type: ignore[type-arg]
+        if self.want_stems:
+            off, vals = self._assemble(self.stem_runs, len(names))
+            for i in range(1, len(names)):
+                if off[i + 1] > off[i]:
+                    post[names[i]] = a = array("I")
+                    a.frombytes(vals[off[i]:off[i + 1]].view(np.uint8))
+            del vals
+        if self.want_pairs:
+            keys = self.pair_ids.all_keys()
+            off, vals = self._assemble(self.pair_runs, len(keys))
+            mask = (1 << PAIR_SHIFT) - 1
+            for i, k in enumerate(keys.tolist()):
+                pairs[names[k >> PAIR_SHIFT] + " " + names[k & mask]] = a = array("I")
+                a.frombytes(vals[off[i]:off[i + 1]].view(np.uint8))
         forms = {f: names[i] for f, i in self.ids.items() if i}
         return post, pairs, forms
 
@@ -597,8 +993,9 @@ def build(docs: Iterable[SearchDoc], site_dir: Path, index_dir: Path, split: boo
     """Write the static index to ``site_dir/search`` and its update state to ``index_dir``.
 
     With ``split`` (default: from PARALLEL_MIN letters on, where ``fork`` exists) the stem pairs
-    (``b/`` shards, about half the work) are analysed, rendered and saved by a forked process
-    while this one does the rest: nothing but a few numbers crosses between them."""
+    (``b/`` shards) are analysed, rendered and saved by a forked process while this one does the
+    rest; then both write fragments, taking FRAG_CHUNK letters at a time from a shared counter
+    until none are left.  Nothing but a few numbers crosses between them."""
     docs = docs if isinstance(docs, Sequence) else list(docs)
     root, index_dir = Path(site_dir) / "search", Path(index_dir)
     if split is None:
@@ -609,19 +1006,51 @@ def build(docs: Iterable[SearchDoc], site_dir: Path, index_dir: Path, split: boo
     job = None
     if split:
         ctx = mp.get_context("fork")
+        frags = ctx.Value("q", 0)
         recv, send = ctx.Pipe(duplex=False)
-        job = ctx.Process(target=_pairs_job, args=(docs, root, index_dir, send), daemon=True)
+        job = ctx.Process(target=_pairs_job, args=(docs, root, index_dir, send, frags), daemon=True)
         job.start()
         send.close()
+    try:
+        state, r, keys = _build_main(docs, out, split)
+        if job is not None:
+            _write_fragments(docs, out, frags)
+            try:
+                got = recv.recv()
+            except EOFError:
+                got = None
+            job.join()
+            if not isinstance(got, dict):
+                raise RuntimeError(f"static index: the stem-pair process failed ({got or job.exitcode})")
+            state.nb = got["nb"]
+            out.files += got["files"]
+            out.bytes += got["bytes"]
+        else:
+            _write_fragments(docs, out)
+    except BaseException:
+        if job is not None and job.is_alive():
+            job.kill()
+        raise
+    out.put("meta.js", r.meta(keys))
+    state.nfiles = out.files
+    _save_state(state, index_dir, pairs=not split)
+    return {"documents": state.n, "files": out.files, "bytes": out.bytes}
+
+
+def _build_main(docs: Sequence[SearchDoc], out: _Writer, split: bool) -> tuple[State, _Renderer, list[str]]:
+    """Analyse ``docs`` and write every index file but the fragments (and the pairs' when
+    ``split``) and ``meta.js``; returns the state (``nb`` and ``nfiles`` still to be set), its
+    renderer and dictionary keys."""
     state = State()
     an = _Analyser(pairs=not split)
-    for num, doc in enumerate(docs):
-        state.dl.append(an.add(num, doc))
-        state.ids.append(doc.id)
-        state.facets.append(dict(doc.facets))
-        for facet, values in doc.labels.items():
-            state.labels.setdefault(facet, {}).update(values)
-        out.put(*_fragment(doc, num))
+    for base in range(0, len(docs), BATCH):
+        batch = docs[base:base + BATCH]
+        state.dl.extend(an.add(batch, base))
+        for doc in batch:
+            state.ids.append(doc.id)
+            state.facets.append(dict(doc.facets))
+            for facet, values in doc.labels.items():
+                state.labels.setdefault(facet, {}).update(values)
     state.post, pairs, state.forms = an.tables()
     del an
     state.n = len(state.ids)
@@ -632,8 +1061,9 @@ def build(docs: Iterable[SearchDoc], site_dir: Path, index_dir: Path, split: boo
     del pairs
     state.depth = _depth_table(state.forms)
     _assign_pshards(state)
-    state.fc = _facet_counts(state)
-    r = _Renderer(state)
+    members = _members(state)
+    state.fc = _facet_counts(state, members)
+    r = _Renderer(state, members)
     for no in range(len(state.pshards)):
         out.put(*r.pshard(no))
     keys = r.dict_keys()
@@ -645,21 +1075,24 @@ def build(docs: Iterable[SearchDoc], site_dir: Path, index_dir: Path, split: boo
         out.put(rel, data)
     for rel, data in r.indexes(keys).items():
         out.put(rel, data)
-    if job is not None:
-        try:
-            got = recv.recv()
-        except EOFError:
-            got = None
-        job.join()
-        if not isinstance(got, dict):
-            raise RuntimeError(f"static index: the stem-pair process failed ({got or job.exitcode})")
-        state.nb = got["nb"]
-        out.files += got["files"]
-        out.bytes += got["bytes"]
-    out.put("meta.js", r.meta(keys))
-    state.nfiles = out.files
-    _save_state(state, index_dir, pairs=not split)
-    return {"documents": state.n, "files": out.files, "bytes": out.bytes}
+    return state, r, keys
+
+
+def _write_fragments(docs: Sequence[SearchDoc], out: _Writer, counter: Any = None) -> None:
+    """Write the fragments of ``docs``: all of them, or the chunks this process takes from the
+    shared ``counter`` (the next letter number nobody has taken)."""
+    if counter is None:
+        for num, doc in enumerate(docs):
+            out.put(*_fragment(doc, num))
+        return
+    while True:
+        with counter.get_lock():
+            start = counter.value
+            counter.value = start + FRAG_CHUNK
+        if start >= len(docs):
+            return
+        for num in range(start, min(start + FRAG_CHUNK, len(docs))):
+            out.put(*_fragment(docs[num], num))
 
 
 def _write_pairs(state: State, pairs: dict[str, array], out: _Writer) -> tuple[int, dict[int, list[str]]]:  # type: ignore[type-arg]
@@ -671,23 +1104,32 @@ def _write_pairs(state: State, pairs: dict[str, array], out: _Writer) -> tuple[i
         bkeys[fnv1a(k) % nb].append(k)
     norms = _norms(state)
     for no, keys in bkeys.items():
-        data = {k: _entry(pairs[k], state, norms, None) for k in keys}
-        out.put(f"b/{no}.js", _js(f"b/{no}", data))
+        out.put(*_bshard(no, keys, pairs, state.n, norms))
     return nb, dict(bkeys)
 
 
-def _pairs_job(docs: Sequence[SearchDoc], root: Path, index_dir: Path, conn: Any) -> None:
-    """The forked half of :func:`build`: stem pairs of every letter -> ``b/`` shards + their state."""
+def _bshard(no: int, keys: Iterable[str], pairs: dict[str, array], n: int, norms: np.ndarray) -> tuple[str, bytes]:  # type: ignore[type-arg]
+    keys = [k for k in keys if k in pairs]
+    data = dict(zip(keys, _entries([pairs[k] for k in keys], n, norms)))
+    return f"b/{no}.js", _js(f"b/{no}", data)
+
+
+def _pairs_job(docs: Sequence[SearchDoc], root: Path, index_dir: Path, conn: Any, frags: Any) -> None:
+    """The forked half of :func:`build`: stem pairs of every letter -> ``b/`` shards + their
+    state; then fragments taken from the shared counter ``frags``."""
     try:
         an = _Analyser(stems=False)
         state = State(n=len(docs))
-        state.dl.extend(an.add(num, doc) for num, doc in enumerate(docs))
+        for base in range(0, len(docs), BATCH):
+            state.dl.extend(an.add(docs[base:base + BATCH], base))
         state.avgdl = (sum(state.dl) / state.n) if state.n else 1.0
         pairs = an.tables()[1]
         del an
         out = _Writer(root)
         nb, bkeys = _write_pairs(state, pairs, out)
         _save_pairs(pairs, bkeys, index_dir)
+        del pairs, bkeys
+        _write_fragments(docs, out, frags)
         conn.send({"nb": nb, "files": out.files, "bytes": out.bytes})
     except BaseException as err:  # noqa: BLE001 - reported to the parent, which raises
         conn.send(repr(err))
@@ -836,9 +1278,10 @@ def apply(removals: dict[int, SearchDoc], additions: Sequence[tuple[int, SearchD
             del state.pairs[key]
             state.bkeys[fnv1a(key) % state.nb].remove(key)
     state.forms = dict(stems)
-    old_fc, state.fc = state.fc, _facet_counts(state)  # value order may change: compare them all
+    members = _members(state)
+    old_fc, state.fc = state.fc, _facet_counts(state, members)  # value order may change: compare them all
     touched_stems |= {stem for stem in old_fc.keys() | state.fc.keys() if old_fc.get(stem) != state.fc.get(stem)}
-    r = _Renderer(state)
+    r = _Renderer(state, members)
     pshards = {state.stem_shard[s] for s in touched_stems if s in state.stem_shard}
     touched_b = {fnv1a(k) % state.nb for k in touched_pairs}
     dkeys = {shard_key(f, state.depth) for s in touched_stems for f in r.stem_forms.get(s, ())}
