@@ -231,3 +231,28 @@ def test_a_failing_pair_process_fails_the_build(tmp_path: Path, monkeypatch: pyt
     monkeypatch.setattr(si, "_save_pairs", broken)
     with pytest.raises(RuntimeError, match=r"stem-pair process failed.*disk full \(test\)"):
         si.build(_docs(30), tmp_path / "site", tmp_path / "ix", split=True)
+
+
+def test_a_pair_process_failing_before_it_sends_fails_the_build(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    def broken(*args: object) -> None:
+        raise ValueError("analysis broke (test)")
+
+    monkeypatch.setattr(si._Analyser, "add", broken)
+    with pytest.raises(RuntimeError, match=r"stem-pair process failed.*analysis broke \(test\)"):
+        si.build(_docs(30), tmp_path / "site", tmp_path / "ix", split=True)
+
+
+@pytest.mark.parametrize("weak", [False, True])
+def test_analyser_tells_apart_forms_sharing_their_first_bytes(weak: bool, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A later batch whose longest token fits fewer packed words than a known form must not
+    take that form for one of its own that starts the same way (``weak``: a hash of the first
+    8 bytes only, so such forms meet in the table)."""
+    if weak:
+        monkeypatch.setattr(si, "_form_hash", lambda words, length: words[0] * np.uint64(0x9E3779B97F4A7C15))
+    texts = ["abcdefghijkl abcdefghijklmnopq tramadolhcl", "abcdefgh tramadol", "abcdefghijklmnop abcdefghijkl x",
+             "abcdefghijklmnopqrstuvwxyz0123456789 abcdefghijklmnopqrstuvwxyz0123", "abcdefghijklmnopqrstuvwxyz01234567 ab"]
+    proto = documents(sample_letters())[0]
+    docs = [SearchDoc(id=f"d{i}", url="", title="", case_number=None, requests=(), items=(), text=t, facets={}, labels={})
+            for i, t in enumerate(texts * 2)] + [proto]
+    for batch in (1, 2, 3):
+        assert _analyse(docs, batch) == _reference(docs)

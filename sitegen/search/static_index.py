@@ -33,6 +33,7 @@ import gzip
 import json
 import multiprocessing as mp
 import operator
+import os
 import pickle
 import re
 import shutil
@@ -590,6 +591,7 @@ class _Writer:
     def __init__(self, root: Path, count_new: bool = False) -> None:
         self.root, self.files, self.bytes, self.dirs = root, 0, 0, set()
         self.count_new, self.created, self.deleted = count_new, 0, 0
+        self._base = str(root)
 
     def unlink(self, rel: str) -> None:
         p = self.root / rel
@@ -598,13 +600,22 @@ class _Writer:
             self.deleted += 1
 
     def put(self, rel: str, data: bytes) -> None:
-        p = self.root / rel
-        if self.count_new and not p.exists():
+        """Write ``data`` to ``rel`` (a "/"-separated path under the root; os calls, not
+        pathlib: ~100,000 files per build)."""
+        path = f"{self._base}/{rel}"
+        if self.count_new and not os.path.exists(path):
             self.created += 1
-        if p.parent not in self.dirs:
-            p.parent.mkdir(parents=True, exist_ok=True)
-            self.dirs.add(p.parent)
-        p.write_bytes(data)
+        parent = rel.rpartition("/")[0]
+        if parent not in self.dirs:
+            os.makedirs(f"{self._base}/{parent}", exist_ok=True)
+            self.dirs.add(parent)
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o666)
+        try:
+            view = memoryview(data)
+            while view:
+                view = view[os.write(fd, view):]
+        finally:
+            os.close(fd)
         self.files += 1
         self.bytes += len(data)
 
@@ -654,8 +665,8 @@ def _form_hash(words: list[np.ndarray], length: np.ndarray) -> np.ndarray:  # ty
 
 class _FormTable:
     """ASCII word form -> stem id: an open-addressing hash table in numpy arrays, keyed by the
-    form's hash and holding the form itself (length and packed bytes), so that every hit is
-    verified exactly.  A form whose hash another form already holds stays out of the table (it
+    form's hash and holding the form itself (its length, and its bytes packed into _WORDS uint64
+    words, zero past its end), so that every hit is verified exactly.  A form whose hash another form already holds stays out of the table (it
     is looked up by string: :meth:`lookup` returns -2 for it)."""
 
     def __init__(self, bits: int = 16) -> None:
@@ -695,10 +706,9 @@ class _FormTable:
         another form holds."""
         idx = (h >> _U64(64 - self.bits)).astype(np.int64)
         sid = self.sid[idx]
-        bad = self.h[idx] != h
-        bad |= self.len[idx] != length
-        for k, w in enumerate(words):
-            bad |= self.words[k][idx] != w
+        bad = self.len[idx] != length  # same length and the same bytes (``words`` cover ``length``)
+        for k in range(len(words)):
+            bad |= self.words[k][idx] != words[k]
         pend = np.flatnonzero(bad)  # not in their first slot: probe on
         mask = len(self.sid) - 1
         while len(pend):
@@ -710,8 +720,8 @@ class _FormTable:
             if hit.any():
                 hp, hi = pend[hit], i[hit]
                 ok = self.len[hi] == length[hp]
-                for k, w in enumerate(words):
-                    ok &= self.words[k][hi] == w[hp]
+                for k in range(len(words)):
+                    ok &= self.words[k][hi] == words[k][hp]
                 sid[hp] = np.where(ok, s[hit], -2)
             go = ~empty & ~hit
             pend = pend[go]
@@ -789,7 +799,7 @@ class _Analyser:
     forms map to integer stem ids (0 for the forms the StopFilter drops) through
     :class:`_FormTable`, and (stem id, letter) and (pair key, letter) sort keys give the term
     frequencies as run lengths.  Request and procedure lines are tokenised REQUEST_BOOST times.
-    Postings are kept per batch and put in key order once at the end (:meth:`_assemble`)."""
+    Postings are kept per batch and put in key order once at the end (:func:`_assemble`)."""
 
     SORT_BITS = 64
     """Pairs are counted with (pair, position) sort keys when these fit; else (pair, letter)."""
@@ -948,54 +958,60 @@ class _Analyser:
             ukeys = self.pair_ids.ids(ukeys, lambda new: _first_positions(ukeys[new], docs[kstarts[new]], pkey, pdoc))
         return ukeys.astype(np.int64), klens, vals
 
-    @staticmethod
-    def _assemble(runs: list[tuple[np.ndarray, np.ndarray, np.ndarray]], nkeys: int) -> tuple[list[int], np.ndarray]:  # type: ignore[type-arg]
-        """Per-batch postings -> (offset of each key's postings, all postings in key order and
-        doc order within a key); empties ``runs``."""
-        counts = np.zeros(nkeys, np.int64)
-        for keys, lens, _ in runs:
-            counts[keys] += lens
-        off = np.zeros(nkeys + 1, np.int64)
-        np.cumsum(counts, out=off[1:])
-        vals = np.empty(int(off[-1]), np.uint32)
-        cursor = off[:-1].copy()
-        runs.reverse()
-        while runs:
-            keys, lens, v = runs.pop()
-            vals[np.repeat(cursor[keys] - (np.cumsum(lens) - lens), lens) + np.arange(len(v))] = v
-            cursor[keys] += lens
-        return off.tolist(), vals
-
     def tables(self) -> tuple[dict[str, array], dict[str, array], dict[str, str]]:  # type: ignore[type-arg]
-        """(stem postings, pair postings, form table) keyed by strings, as :class:`State` keeps them."""
-        names = self.names
-        post: dict[str, array] = {}  # type: ignore[type-arg]
+        """(stem postings, pair postings, form table) keyed by strings, as :class:`State` keeps
+        them; releases the per-batch postings."""
+        post, forms = _stem_tables(self.names, self.ids, self.stem_runs)
+        self.stem_runs = []
         pairs: dict[str, array] = {}  # type: ignore[type-arg]
-        if self.want_stems:
-            off, vals = self._assemble(self.stem_runs, len(names))
-            for i in range(1, len(names)):
-                if off[i + 1] > off[i]:
-                    post[names[i]] = a = array("I")
-                    a.frombytes(vals[off[i]:off[i + 1]].view(np.uint8))
-            del vals
         if self.want_pairs:
-            keys = self.pair_ids.all_keys()
-            off, vals = self._assemble(self.pair_runs, len(keys))
+            names, keys = self.names, self.pair_ids.all_keys()
+            off, vals = _assemble(self.pair_runs, len(keys))
             mask = (1 << PAIR_SHIFT) - 1
             for i, k in enumerate(keys.tolist()):
                 pairs[names[k >> PAIR_SHIFT] + " " + names[k & mask]] = a = array("I")
                 a.frombytes(vals[off[i]:off[i + 1]].view(np.uint8))
-        forms = {f: names[i] for f, i in self.ids.items() if i}
         return post, pairs, forms
+
+
+def _assemble(runs: list[tuple[np.ndarray, np.ndarray, np.ndarray]], nkeys: int) -> tuple[list[int], np.ndarray]:  # type: ignore[type-arg]
+    """Per-batch postings (keys, postings per key, packed postings) -> (offset of each key's
+    postings, all postings in key order and doc order within a key); empties ``runs``."""
+    counts = np.zeros(nkeys, np.int64)
+    for keys, lens, _ in runs:
+        counts[keys] += lens
+    off = np.zeros(nkeys + 1, np.int64)
+    np.cumsum(counts, out=off[1:])
+    vals = np.empty(int(off[-1]), np.uint32)
+    cursor = off[:-1].copy()
+    runs.reverse()
+    while runs:
+        keys, lens, v = runs.pop()
+        vals[np.repeat(cursor[keys] - (np.cumsum(lens) - lens), lens) + np.arange(len(v))] = v
+        cursor[keys] += lens
+    return off.tolist(), vals
+
+
+def _stem_tables(names: list[str], ids: dict[str, int], runs: list[Any]) -> tuple[dict[str, array], dict[str, str]]:  # type: ignore[type-arg]
+    """(stem postings, form table) of an :class:`_Analyser`'s stem names, form ids and
+    per-batch stem postings (empties ``runs``)."""
+    off, vals = _assemble(runs, len(names))
+    post: dict[str, array] = {}  # type: ignore[type-arg]
+    for i in range(1, len(names)):
+        if off[i + 1] > off[i]:
+            post[names[i]] = a = array("I")
+            a.frombytes(vals[off[i]:off[i + 1]].view(np.uint8))
+    return post, {f: names[i] for f, i in ids.items() if i}
 
 
 def build(docs: Iterable[SearchDoc], site_dir: Path, index_dir: Path, split: bool | None = None) -> dict[str, Any]:
     """Write the static index to ``site_dir/search`` and its update state to ``index_dir``.
 
-    With ``split`` (default: from PARALLEL_MIN letters on, where ``fork`` exists) the stem pairs
-    (``b/`` shards) are analysed, rendered and saved by a forked process while this one does the
-    rest; then both write fragments, taking FRAG_CHUNK letters at a time from a shared counter
-    until none are left.  Nothing but a few numbers crosses between them."""
+    With ``split`` (default: from PARALLEL_MIN letters on, where ``fork`` exists) a forked
+    process analyses the letters, sends this one the stem postings, and renders and saves the
+    stem pairs (``b/`` shards), while this one writes fragments until the stem postings arrive,
+    then the stem, dictionary and facet files.  Fragments are taken FRAG_CHUNK letters at a time
+    from a shared counter by whichever process is free, until none are left."""
     docs = docs if isinstance(docs, Sequence) else list(docs)
     root, index_dir = Path(site_dir) / "search", Path(index_dir)
     if split is None:
@@ -1003,62 +1019,74 @@ def build(docs: Iterable[SearchDoc], site_dir: Path, index_dir: Path, split: boo
     shutil.rmtree(root / OVERLAY_DIR, ignore_errors=True)  # a full build compacts any overlay
     (index_dir / OVERLAY_FILE).unlink(missing_ok=True)
     out = _Writer(root)
-    job = None
-    if split:
+    if not split:
+        an = _Analyser()
+        dl = [d for base in range(0, len(docs), BATCH) for d in an.add(docs[base:base + BATCH], base)]
+        state = _new_state(docs, dl)
+        state.post, pairs, state.forms = an.tables()
+        del an
+        state.nb, state.bkeys = _write_pairs(state, pairs, out)
+        state.pairs = pairs
+        del pairs
+        r, keys = _write_stems(state, out)
+        _write_fragments(docs, out)
+    else:
         ctx = mp.get_context("fork")
         frags = ctx.Value("q", 0)
         recv, send = ctx.Pipe(duplex=False)
         job = ctx.Process(target=_pairs_job, args=(docs, root, index_dir, send, frags), daemon=True)
         job.start()
         send.close()
-    try:
-        state, r, keys = _build_main(docs, out, split)
-        if job is not None:
+        try:
+            got = _from_job(recv, job, _write_fragments(docs, out, frags, recv))
+            state = _new_state(docs, got["dl"])
+            state.post, state.forms = _stem_tables(got["names"], got["ids"], got["runs"])
+            del got
+            r, keys = _write_stems(state, out)
             _write_fragments(docs, out, frags)
-            try:
-                got = recv.recv()
-            except EOFError:
-                got = None
+            got = _from_job(recv, job)
             job.join()
-            if not isinstance(got, dict):
-                raise RuntimeError(f"static index: the stem-pair process failed ({got or job.exitcode})")
-            state.nb = got["nb"]
-            out.files += got["files"]
-            out.bytes += got["bytes"]
-        else:
-            _write_fragments(docs, out)
-    except BaseException:
-        if job is not None and job.is_alive():
-            job.kill()
-        raise
+        except BaseException:
+            if job.is_alive():
+                job.kill()
+            raise
+        state.nb = got["nb"]
+        out.files += got["files"]
+        out.bytes += got["bytes"]
     out.put("meta.js", r.meta(keys))
     state.nfiles = out.files
     _save_state(state, index_dir, pairs=not split)
     return {"documents": state.n, "files": out.files, "bytes": out.bytes}
 
 
-def _build_main(docs: Sequence[SearchDoc], out: _Writer, split: bool) -> tuple[State, _Renderer, list[str]]:
-    """Analyse ``docs`` and write every index file but the fragments (and the pairs' when
-    ``split``) and ``meta.js``; returns the state (``nb`` and ``nfiles`` still to be set), its
-    renderer and dictionary keys."""
-    state = State()
-    an = _Analyser(pairs=not split)
-    for base in range(0, len(docs), BATCH):
-        batch = docs[base:base + BATCH]
-        state.dl.extend(an.add(batch, base))
-        for doc in batch:
-            state.ids.append(doc.id)
-            state.facets.append(dict(doc.facets))
-            for facet, values in doc.labels.items():
-                state.labels.setdefault(facet, {}).update(values)
-    state.post, pairs, state.forms = an.tables()
-    del an
-    state.n = len(state.ids)
+def _from_job(recv: Any, job: Any, got: Any = None) -> dict[str, Any]:
+    """The pair process's next message (or ``got``, one read already); raises if it failed."""
+    if got is None:
+        try:
+            got = recv.recv()
+        except EOFError:
+            got = None
+    if not isinstance(got, dict):
+        job.join(5)
+        raise RuntimeError(f"static index: the stem-pair process failed ({got or job.exitcode})")
+    return got
+
+
+def _new_state(docs: Sequence[SearchDoc], dl: list[int]) -> State:
+    state = State(n=len(docs))
+    for doc in docs:
+        state.ids.append(doc.id)
+        state.facets.append(dict(doc.facets))
+        for facet, values in doc.labels.items():
+            state.labels.setdefault(facet, {}).update(values)
+    state.dl.extend(dl)
     state.avgdl = (sum(state.dl) / state.n) if state.n else 1.0
-    if not split:
-        state.nb, state.bkeys = _write_pairs(state, pairs, out)
-        state.pairs = pairs
-    del pairs
+    return state
+
+
+def _write_stems(state: State, out: _Writer) -> tuple[_Renderer, list[str]]:
+    """Write the stem postings, dictionary, facet and key-list files (all but fragments, pairs
+    and ``meta.js``); returns the renderer and the dictionary keys (for ``meta.js``)."""
     state.depth = _depth_table(state.forms)
     _assign_pshards(state)
     members = _members(state)
@@ -1075,24 +1103,31 @@ def _build_main(docs: Sequence[SearchDoc], out: _Writer, split: bool) -> tuple[S
         out.put(rel, data)
     for rel, data in r.indexes(keys).items():
         out.put(rel, data)
-    return state, r, keys
+    return r, keys
 
 
-def _write_fragments(docs: Sequence[SearchDoc], out: _Writer, counter: Any = None) -> None:
+def _write_fragments(docs: Sequence[SearchDoc], out: _Writer, counter: Any = None, until: Any = None) -> Any:
     """Write the fragments of ``docs``: all of them, or the chunks this process takes from the
-    shared ``counter`` (the next letter number nobody has taken)."""
+    shared ``counter`` (the next letter number nobody has taken).  With ``until`` (a
+    connection), stop as soon as a message is waiting there and return it (read)."""
     if counter is None:
         for num, doc in enumerate(docs):
             out.put(*_fragment(doc, num))
-        return
-    while True:
+        return None
+    while until is None or not until.poll():
         with counter.get_lock():
             start = counter.value
             counter.value = start + FRAG_CHUNK
         if start >= len(docs):
-            return
+            break
         for num in range(start, min(start + FRAG_CHUNK, len(docs))):
             out.put(*_fragment(docs[num], num))
+    if until is None:
+        return None
+    try:
+        return until.recv()
+    except EOFError:
+        return None
 
 
 def _write_pairs(state: State, pairs: dict[str, array], out: _Writer) -> tuple[int, dict[int, list[str]]]:  # type: ignore[type-arg]
@@ -1115,13 +1150,16 @@ def _bshard(no: int, keys: Iterable[str], pairs: dict[str, array], n: int, norms
 
 
 def _pairs_job(docs: Sequence[SearchDoc], root: Path, index_dir: Path, conn: Any, frags: Any) -> None:
-    """The forked half of :func:`build`: stem pairs of every letter -> ``b/`` shards + their
-    state; then fragments taken from the shared counter ``frags``."""
+    """The forked half of :func:`build`: analyse every letter, send the stem postings to the
+    main process, write the ``b/`` shards and save the pairs; then fragments taken from the
+    shared counter ``frags``."""
     try:
-        an = _Analyser(stems=False)
+        an = _Analyser()
+        dl = [d for base in range(0, len(docs), BATCH) for d in an.add(docs[base:base + BATCH], base)]
+        conn.send({"dl": dl, "names": an.names, "ids": an.ids, "runs": an.stem_runs})
+        an.stem_runs = []
         state = State(n=len(docs))
-        for base in range(0, len(docs), BATCH):
-            state.dl.extend(an.add(docs[base:base + BATCH], base))
+        state.dl.extend(dl)
         state.avgdl = (sum(state.dl) / state.n) if state.n else 1.0
         pairs = an.tables()[1]
         del an
