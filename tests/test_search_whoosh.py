@@ -374,3 +374,13 @@ def test_length_bytes_equal_whoosh_length_to_byte() -> None:
 
     lengths = np.concatenate((np.arange(0, 5000), np.arange(5000, 200_000, 37), [106373, 106374, 10**9]))
     assert whoosh_index._length_bytes(lengths).tolist() == [length_to_byte(int(x)) for x in lengths]
+
+
+def test_stable_order_is_numpy_stable_argsort() -> None:
+    import numpy as np
+
+    rng = np.random.default_rng(5)
+    for high in (3, 65536, 2**20, 2**32):
+        key = rng.integers(0, high, 5000, dtype=np.uint64).astype(np.uint32 if high <= 2**32 else np.uint64)
+        assert whoosh_index._stable_order(key).tolist() == np.argsort(key, kind="stable").tolist()
+    assert whoosh_index._stable_order(np.zeros(0, np.uint32)).tolist() == []
