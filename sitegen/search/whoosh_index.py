@@ -261,14 +261,19 @@ class StemmedText(TEXT):
 _GROUP_TOKENS = 1 << 20
 #: Postings assembled into posting blocks at a time at the flush (bounds those temporary arrays).
 _WRITE_POSTINGS = 1 << 17
-#: zlib level of the posting blocks (Whoosh's codec: 3; each block's info records its level, and
-#: level 1 costs ~15% less CPU for a 3% larger postings file).
+#: zlib level of the posting blocks (Whoosh's codec: 3; each block's info records its level).
 BLOCK_LEVEL = 1
 #: Blocks shorter than this are stored uncompressed (level 0 in their info): zlib costs most per
 #: call there and barely shrinks them (the one-posting blocks of the id fields, rare terms).
 _MIN_COMPRESS = 100
 #: zlib level of the stored fields (Whoosh's: 3).
 STORED_LEVEL = 1
+try:
+    # Blocks and stored fields are zlib streams, which Whoosh's reader inflates with zlib; when
+    # python-isal is installed, ISA-L makes them: ~3x less CPU than zlib at level 1, as small.
+    from isal.isal_zlib import compress as _deflate
+except ImportError:  # pragma: no cover - depends on the environment
+    _deflate = zlib.compress
 
 _K, _M, _J, _G = ord("K"), ord("M"), ord("J"), ord("G")  # pickle BININT1, BININT2, BININT, BINFLOAT
 _LIST_HEAD = b"\x80\x02]q\x00"  # after pack_uint(freq) in a Positions value: PROTO 2, EMPTY_LIST, BINPUT 0
@@ -713,7 +718,7 @@ def _write_blocks(fw: Any, boost: float, lim: int, length_bytes: Any, terms: lis
     tnl = tn.tolist()
     mv = memoryview(out)
     level = BLOCK_LEVEL
-    compress, minc, dumps, pack_int = zlib.compress, _MIN_COMPRESS, _dumps, _pack_int
+    compress, minc, dumps, pack_int = _deflate, _MIN_COMPRESS, _dumps, _pack_int
     for t, term in enumerate(terms):
         fw.start_term(term)
         pw = fw._postwriter
@@ -777,8 +782,8 @@ class _DirectSegment:
         self.stored = [name for name, f in self.fields if f.stored]
         stored = writer.perdocwriter._colwriters.get("_stored")
         child = getattr(stored, "_child", None)
-        if child is not None and hasattr(child, "_level"):
-            child._level = STORED_LEVEL  # any level reads back the same
+        if child is not None and hasattr(child, "_level") and hasattr(child, "_compress"):
+            child._level, child._compress = STORED_LEVEL, _deflate  # zlib streams: any level reads back the same
         writer._flush_segment = self.flush
 
     def add(self, doc: SearchDoc) -> None:
