@@ -3,7 +3,8 @@
 
     python benchmarks/bench_whoosh.py LETTERS.pickle [--corpus DIR] [--count N] [--procs N] [--updates N] [--plain] [--work DIR]
 
-LETTERS.pickle is the parsed-letters cache written by ``benchmarks/bench_search.py --letters``.
+LETTERS.pickle is the parsed-letters cache written by ``benchmarks/bench_search.py --letters``, or a
+pickled list of search documents (``sitegen.search.documents.SearchDoc``), used as they are.
 ``--plain`` builds the same documents the way sitegen did before the fast build: Whoosh's own
 ``TEXT`` fields (StemmingAnalyzer, character offsets on ``content``) and ``writer.add_document``
 per letter through Whoosh's sorting pool (``limitmb=256``).  ``--procs N`` builds N segments in N
@@ -11,7 +12,8 @@ processes (default: what ``sitegen build`` does, 2 from 5,000 letters on).  Prin
 letters, CPU seconds of the build alone (documents are made first; this process plus the segment
 processes it forked), wall seconds, letters per CPU second, index bytes and the peak RSS of this
 process before and after the build and of the largest forked process (the letters pickle is loaded
-whole), and the load average.
+whole), the load average, and the compressor of the posting blocks and stored fields (``isal`` when
+python-isal is installed, else ``zlib``).
 """
 
 from __future__ import annotations
@@ -25,6 +27,7 @@ import shutil
 import sys
 import tempfile
 import time
+import zlib
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -102,10 +105,12 @@ def main() -> int:
     from sitegen.search import whoosh_index
     from sitegen.search.documents import documents
 
+    from sitegen.search.documents import SearchDoc
+
     letters = pickle.loads(a.letters.read_bytes())
     if a.count:
         letters = letters[: a.count]
-    docs = documents(letters)
+    docs = letters if letters and isinstance(letters[0], SearchDoc) else documents(letters)
     del letters
     work = a.work or Path(tempfile.mkdtemp(prefix="bench-whoosh-"))
     out = work / "ix"
@@ -133,6 +138,7 @@ def main() -> int:
         "peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024),
         "peak_rss_mb_forked": round(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024),
         "load_avg_before": load0, "load_avg_after": os.getloadavg(),
+        "compressor": "zlib" if a.plain or whoosh_index._deflate is zlib.compress else "isal",
         **({"updates": updates} if updates else {}),
     }))
     if not a.work:

@@ -356,6 +356,7 @@ def test_direct_build_of_long_texts_in_small_groups_and_batches(tmp_path: Path, 
 
 
 def test_block_pickles_unpickle_to_python_ints() -> None:
+    assert whoosh_index._build_modules()
     import pickle
 
     import numpy as np
@@ -369,6 +370,7 @@ def test_block_pickles_unpickle_to_python_ints() -> None:
 
 
 def test_length_bytes_equal_whoosh_length_to_byte() -> None:
+    assert whoosh_index._build_modules()
     import numpy as np
     from whoosh.util.numeric import length_to_byte
 
@@ -377,6 +379,7 @@ def test_length_bytes_equal_whoosh_length_to_byte() -> None:
 
 
 def test_stable_order_is_numpy_stable_argsort() -> None:
+    assert whoosh_index._build_modules()
     import numpy as np
 
     rng = np.random.default_rng(5)

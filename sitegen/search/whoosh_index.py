@@ -40,10 +40,8 @@ from whoosh.writing import SegmentWriter
 from sitegen.errors import SitegenError
 from sitegen.search.documents import FACETS, SearchDoc
 
-try:
-    import numpy as np
-except ImportError:  # pragma: no cover - numpy is a dependency; without it Whoosh's own writer is used
-    np = None  # type: ignore[assignment]
+#: numpy, imported by the first build (:func:`_build_modules`), not by ``sitegen search``
+np: Any = None
 
 #: Default fields of a query without ``field:``, and their weights.
 DEFAULT_FIELDS = ("request", "content")
@@ -268,17 +266,35 @@ BLOCK_LEVEL = 1
 _MIN_COMPRESS = 100
 #: zlib level of the stored fields (Whoosh's: 3).
 STORED_LEVEL = 1
-try:
-    # Blocks and stored fields are zlib streams, which Whoosh's reader inflates with zlib; when
-    # python-isal is installed, ISA-L makes them: ~3x less CPU than zlib at level 1, as small.
-    from isal.isal_zlib import compress as _deflate
-except ImportError:  # pragma: no cover - depends on the environment
-    _deflate = zlib.compress
+#: Blocks and stored fields are zlib streams, which Whoosh's reader inflates with zlib; when
+#: python-isal is installed, ISA-L makes them (:func:`_build_modules`): ~3x less CPU than zlib
+#: at level 1, as small.
+_deflate = zlib.compress
 
 _K, _M, _J, _G = ord("K"), ord("M"), ord("J"), ord("G")  # pickle BININT1, BININT2, BININT, BINFLOAT
 _LIST_HEAD = b"\x80\x02]q\x00"  # after pack_uint(freq) in a Positions value: PROTO 2, EMPTY_LIST, BINPUT 0
 _pack_int = struct.Struct("!i").pack  # StructFile.write_int
-_LENGTHS = None if np is None else np.array([_byte_to_length(b) for b in range(256)], np.int64)
+_LENGTHS: Any = None  # byte -> length (numpy)
+
+
+def _build_modules() -> bool:
+    """Import what the direct build uses (numpy; python-isal when installed) on first use: a
+    search does not pay for them.  False without numpy (Whoosh's own writer is used then)."""
+    global np, _LENGTHS, _deflate
+    if np is None:
+        try:
+            import numpy
+        except ImportError:  # pragma: no cover - numpy is a dependency
+            return False
+        _LENGTHS = numpy.array([_byte_to_length(b) for b in range(256)], numpy.int64)
+        try:
+            from isal.isal_zlib import compress
+        except ImportError:  # depends on the environment
+            pass
+        else:
+            _deflate = compress
+        np = numpy
+    return True
 
 
 def _length_bytes(lengths: Any) -> Any:
@@ -746,7 +762,7 @@ def _write_blocks(fw: Any, boost: float, lim: int, length_bytes: Any, terms: lis
 def _direct_build_ok(writer: Any, sch: Schema) -> bool:
     """The direct path writes Whoosh's own ``whoosh3`` posting blocks; use it only with that codec
     and with fields that need nothing else (no spelling words, vectors, columns)."""
-    if np is None or type(writer.fieldwriter) is not W3FieldWriter or not hasattr(writer.codec, "postings_writer"):
+    if not _build_modules() or type(writer.fieldwriter) is not W3FieldWriter or not hasattr(writer.codec, "postings_writer"):
         return False
     pw = writer.codec.postings_writer(None)
     if type(pw) is not W3PostingsWriter or not all(
