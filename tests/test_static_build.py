@@ -10,7 +10,6 @@ import bisect
 import operator
 import random
 from array import array
-from collections import Counter
 from itertools import compress, islice, repeat
 from pathlib import Path
 
@@ -256,3 +255,12 @@ def test_analyser_tells_apart_forms_sharing_their_first_bytes(weak: bool, monkey
             for i, t in enumerate(texts * 2)] + [proto]
     for batch in (1, 2, 3):
         assert _analyse(docs, batch) == _reference(docs)
+
+
+def test_a_pair_process_failing_while_it_sends_fails_the_build(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    def broken(conn: object, runs: object) -> None:
+        raise ValueError("send broke (test)")
+
+    monkeypatch.setattr(si, "_send_runs", broken)
+    with pytest.raises(RuntimeError, match=r"stem-pair process failed"):
+        si.build(_docs(30), tmp_path / "site", tmp_path / "ix", split=True)

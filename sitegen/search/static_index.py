@@ -19,10 +19,12 @@ Every file is a classic script ``sgsReg("<name>", {...});`` so the index loads f
 Doc sets are a bitmap (``b``), delta varints (``v``) or delta varints of the docs *not* in the
 set (``c<n>.``), base64, whichever is smallest.  See ``docs/search.md``.
 
-The build streams the letters once: each letter is tokenised with one C-level regex pass, its
-fragment written at once, and only packed integer postings (``doc << 8 | tf``) are kept.  An
-update re-reads a changed letter's old fragment to find the postings it touched and rewrites
-only the shards that change.
+The build analyses the letters in batches with numpy (:class:`_Analyser`: the same tokens,
+stems and term frequencies as :func:`analyse`), keeps only packed integer postings
+(``doc << 8 | tf``) and encodes the shards' entries in bulk (:func:`_entries`); in a split build
+(:func:`build`) a forked process does the analysis and the pair shards while the main process
+writes fragments, then the rest.  An update re-reads a changed letter's old fragment to find the
+postings it touched and rewrites only the shards that change.
 """
 
 from __future__ import annotations
@@ -40,7 +42,7 @@ import shutil
 from array import array
 from collections import Counter, defaultdict, deque
 from dataclasses import dataclass, field
-from itertools import compress, islice, repeat
+from itertools import repeat
 from pathlib import Path
 from typing import Any, Iterable, Sequence
 
@@ -625,7 +627,8 @@ def _new_array() -> array:  # type: ignore[type-arg]
 
 
 def _append(table: Any, counts: Counter[int], base: int) -> None:
-    """C-level loop: append ``base | min(tf, 255)`` to each key's array in ``table``."""
+    """C-level loop: append ``base | min(tf, 255)`` to each key's array in ``table`` (the
+    former build's per-letter step; the build now counts with numpy, :class:`_Analyser`)."""
     tfs = counts.values()
     if max(tfs, default=0) <= TF_MAX:  # nearly always: no clamp per posting (a fifth of this loop)
         packed = map(base.__or__, tfs)
@@ -1040,7 +1043,7 @@ def build(docs: Iterable[SearchDoc], site_dir: Path, index_dir: Path, split: boo
         try:
             got = _from_job(recv, job, _write_fragments(docs, out, frags, recv))
             state = _new_state(docs, got["dl"])
-            state.post, state.forms = _stem_tables(got["names"], got["ids"], got["runs"])
+            state.post, state.forms = _stem_tables(got["names"], got["ids"], _receive_runs(recv, job, got["sizes"]))
             del got
             r, keys = _write_stems(state, out)
             _write_fragments(docs, out, frags)
@@ -1070,6 +1073,30 @@ def _from_job(recv: Any, job: Any, got: Any = None) -> dict[str, Any]:
         job.join(5)
         raise RuntimeError(f"static index: the stem-pair process failed ({got or job.exitcode})")
     return got
+
+
+def _send_runs(conn: Any, runs: list[tuple[np.ndarray, np.ndarray, np.ndarray]]) -> None:  # type: ignore[type-arg]
+    """Send per-batch postings (see :func:`_assemble`) as raw buffers, releasing each batch
+    once sent (no pickled copy of them all)."""
+    runs.reverse()
+    while runs:
+        for part in runs.pop():
+            conn.send_bytes(part)
+
+
+def _receive_runs(recv: Any, job: Any, sizes: list[tuple[int, int]]) -> list[tuple[np.ndarray, np.ndarray, np.ndarray]]:  # type: ignore[type-arg]
+    """The per-batch postings :func:`_send_runs` sent (``sizes``: keys and postings per batch)."""
+    runs = []
+    try:
+        for nkeys, nvals in sizes:
+            keys, lens, vals = (recv.recv_bytes() for _ in range(3))
+            if (len(keys), len(lens), len(vals)) != (8 * nkeys, 8 * nkeys, 4 * nvals):
+                raise EOFError("postings of an unexpected size")
+            runs.append((np.frombuffer(keys, np.int64), np.frombuffer(lens, np.int64), np.frombuffer(vals, np.uint32)))
+    except EOFError as err:
+        job.join(5)
+        raise RuntimeError(f"static index: the stem-pair process failed ({err or job.exitcode})") from err
+    return runs
 
 
 def _new_state(docs: Sequence[SearchDoc], dl: list[int]) -> State:
@@ -1156,8 +1183,9 @@ def _pairs_job(docs: Sequence[SearchDoc], root: Path, index_dir: Path, conn: Any
     try:
         an = _Analyser()
         dl = [d for base in range(0, len(docs), BATCH) for d in an.add(docs[base:base + BATCH], base)]
-        conn.send({"dl": dl, "names": an.names, "ids": an.ids, "runs": an.stem_runs})
-        an.stem_runs = []
+        runs, an.stem_runs = an.stem_runs, []
+        conn.send({"dl": dl, "names": an.names, "ids": an.ids, "sizes": [(len(k), len(v)) for k, _, v in runs]})
+        _send_runs(conn, runs)
         state = State(n=len(docs))
         state.dl.extend(dl)
         state.avgdl = (sum(state.dl) / state.n) if state.n else 1.0
