@@ -1075,6 +1075,17 @@ def _from_job(recv: Any, job: Any, got: Any = None) -> dict[str, Any]:
     return got
 
 
+def _release_memory() -> None:
+    """Return freed heap pages to the OS where the C library can (glibc keeps them: the batch
+    arrays of the analysis and the postings already sent would stay in the process's memory)."""
+    try:
+        import ctypes
+
+        ctypes.CDLL("libc.so.6").malloc_trim(0)
+    except (OSError, AttributeError):
+        pass
+
+
 def _send_runs(conn: Any, runs: list[tuple[np.ndarray, np.ndarray, np.ndarray]]) -> None:  # type: ignore[type-arg]
     """Send per-batch postings (see :func:`_assemble`) as raw buffers, releasing each batch
     once sent (no pickled copy of them all)."""
@@ -1186,6 +1197,7 @@ def _pairs_job(docs: Sequence[SearchDoc], root: Path, index_dir: Path, conn: Any
         runs, an.stem_runs = an.stem_runs, []
         conn.send({"dl": dl, "names": an.names, "ids": an.ids, "sizes": [(len(k), len(v)) for k, _, v in runs]})
         _send_runs(conn, runs)
+        _release_memory()
         state = State(n=len(docs))
         state.dl.extend(dl)
         state.avgdl = (sum(state.dl) / state.n) if state.n else 1.0
@@ -1195,6 +1207,7 @@ def _pairs_job(docs: Sequence[SearchDoc], root: Path, index_dir: Path, conn: Any
         nb, bkeys = _write_pairs(state, pairs, out)
         _save_pairs(pairs, bkeys, index_dir)
         del pairs, bkeys
+        _release_memory()
         _write_fragments(docs, out, frags)
         conn.send({"nb": nb, "files": out.files, "bytes": out.bytes})
     except BaseException as err:  # noqa: BLE001 - reported to the parent, which raises
