@@ -138,7 +138,7 @@ def main() -> int:
         "peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024),
         "peak_rss_mb_forked": round(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024),
         "load_avg_before": load0, "load_avg_after": os.getloadavg(),
-        "compressor": "zlib" if a.plain or whoosh_index._deflate is zlib.compress else "isal",
+        "compressor": "zlib" if a.plain or getattr(whoosh_index, "_deflate", zlib.compress) is zlib.compress else "isal",
         **({"updates": updates} if updates else {}),
     }))
     if not a.work:
