@@ -54,3 +54,29 @@ def test_whoosh_process_that_dies_is_reported(tmp_path: Path, monkeypatch: pytes
     monkeypatch.setattr(search, "_whoosh_build", lambda docs, index_dir: os._exit(3))
     with pytest.raises(SitegenError, match="exit code 3"):
         build_indexes(sample_letters(), tmp_path / "site", tmp_path / "ix")
+
+
+def test_parallel_build_keeps_the_static_state_for_updates(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # The Whoosh build replaces its folder whole; in a parallel build it may finish after the
+    # static index saved its state, which must survive (else every update is a full rebuild)
+    from dataclasses import replace
+
+    from sitegen.search import static_state_dir, update_indexes
+
+    monkeypatch.setattr(search, "PARALLEL_MIN", 1)
+    letters = sample_letters()
+    site, ix = tmp_path / "site", tmp_path / "ix"
+    slow = search._whoosh_build
+
+    def whoosh_last(docs: object, index_dir: Path) -> int:
+        import time
+
+        time.sleep(1.0)  # the static index is done long before
+        return slow(docs, index_dir)
+
+    monkeypatch.setattr(search, "_whoosh_build", whoosh_last)
+    build_indexes(letters, site, ix)
+    assert (static_state_dir(ix) / "static-docs.pickle").is_file()
+    stats = update_indexes([replace(letters[0], text=letters[0].text + " Zygapophyseal.")], [], site, ix, fold=False)
+    assert stats.get("overlay")  # went through the overlay, not a failed update
+    assert whoosh_index.search(ix, "zygapophyseal")[0] == 1

@@ -20,6 +20,14 @@ from sitegen.search.documents import documents
 PARALLEL_MIN = 2000
 
 
+def static_state_dir(index_dir: Path) -> Path:
+    """Where the static index keeps its update state: a sibling of the Whoosh index folder
+    (``CACHE/whoosh-static``), because a Whoosh build replaces its own folder whole, and in a
+    parallel build it may do so after the static index has saved its state."""
+    index_dir = Path(index_dir)
+    return index_dir.with_name(index_dir.name + "-static")
+
+
 def _whoosh_build(docs: list[Any], index_dir: Path) -> int:
     from sitegen.search import whoosh_index
 
@@ -28,7 +36,8 @@ def _whoosh_build(docs: list[Any], index_dir: Path) -> int:
 
 def build_indexes(letters: Sequence[Letter], site_dir: Path, index_dir: Path,
                   titles: dict[str, str] | None = None) -> dict[str, Any]:
-    """Write the static index under ``site_dir/search/`` and the Whoosh index into ``index_dir``.
+    """Write the static index under ``site_dir/search/`` and the Whoosh index into ``index_dir``
+    (the static index's update state into :func:`static_state_dir`).
 
     ``titles``: procedure slug -> display name for the procedure facet (the site's taxonomy,
     with the archive's ``content/taxonomy.toml``; default: the shipped taxonomy's).
@@ -44,7 +53,7 @@ def build_indexes(letters: Sequence[Letter], site_dir: Path, index_dir: Path,
         # every letter's text to its worker (a second full copy at 100,000 letters)
         child = Forked(_whoosh_build, docs, index_dir, what=f"{index_dir}: the Whoosh index build")
         try:
-            stats = static_index.build(docs, site_dir, index_dir)
+            stats = static_index.build(docs, site_dir, static_state_dir(index_dir))
         except BaseException:
             child.kill()
             raise
@@ -52,11 +61,11 @@ def build_indexes(letters: Sequence[Letter], site_dir: Path, index_dir: Path,
     elif len(docs) >= PARALLEL_MIN:
         with ProcessPoolExecutor(max_workers=1) as pool:
             fut = pool.submit(_whoosh_build, docs, index_dir)
-            stats = static_index.build(docs, site_dir, index_dir)
+            stats = static_index.build(docs, site_dir, static_state_dir(index_dir))
             fut.result()
     else:
         _whoosh_build(docs, index_dir)
-        stats = static_index.build(docs, site_dir, index_dir)
+        stats = static_index.build(docs, site_dir, static_state_dir(index_dir))
     from sitegen.search.client import write_client
 
     write_client(site_dir)
@@ -76,7 +85,7 @@ def update_indexes(changed: Sequence[Letter], removed_ids: Sequence[str], site_d
     t0 = time.perf_counter()
     docs = documents(changed, titles)
     whoosh_index.update(docs, list(removed_ids), Path(index_dir))
-    stats = static_overlay.update(docs, list(removed_ids), Path(site_dir), Path(index_dir), fold=fold)
+    stats = static_overlay.update(docs, list(removed_ids), Path(site_dir), static_state_dir(index_dir), fold=fold)
     from sitegen.search.client import write_client
 
     write_client(site_dir)  # a newer sitegen may ship a newer client for the same index format

@@ -63,7 +63,10 @@ def run(args: argparse.Namespace) -> int:
         print(f"sitegen serve: warning: {err}", file=sys.stderr)
         cfg = None
     out_dir = cfg.out_dir if cfg else out.resolve()
-    cache = [cfg.cache_dir, cfg.search_index_dir] if cfg else [out_dir.parent / ".sitegen-cache"]
+    from sitegen.search import static_state_dir
+
+    cache = [cfg.cache_dir, cfg.search_index_dir, static_state_dir(cfg.search_index_dir)] if cfg \
+        else [out_dir.parent / ".sitegen-cache"]
 
     session = Session(defer=True)
 
