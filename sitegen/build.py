@@ -1099,6 +1099,14 @@ def _letter_loader(cfg: SiteConfig, memory: dict[str, Letter] | None,
     return full
 
 
+def _link_or_copy(src: str, dst: str) -> None:
+    """Hard-link (the search writers replace a file, never rewrite it), else copy."""
+    try:
+        os.link(src, dst)
+    except OSError:
+        shutil.copy2(src, dst)
+
+
 def _search_plan(cfg: SiteConfig, archive: Archive, slims: dict[str, Slim], cache: BuildCache | None,
                  old: Manifest, new: Manifest, pkey: str) -> tuple[list[Slim], list[str]] | None:
     """Record the search key and letters in ``new``; (changed, removed) when the previous
@@ -1158,7 +1166,7 @@ def _run_search(cfg: SiteConfig, archive: Archive, slims: dict[str, Slim], memor
             except SitegenError:
                 pass
         else:
-            shutil.copytree(old_search, tmp / "search")
+            shutil.copytree(old_search, tmp / "search", copy_function=_link_or_copy)
             try:
                 return _update_search([full(s) for s in changed], removed, tmp, cfg)
             except SitegenError:

@@ -82,3 +82,25 @@ def test_failed_early_search_fails_the_build_and_keeps_the_previous_site(tmp_pat
     with pytest.raises(SitegenError, match="search index build: the process died .exit code 3"):
         build_site(cfg, search=True, incremental=False)
     assert tree(cfg.out_dir) == before
+
+
+def test_incremental_search_update_leaves_the_previous_site_untouched(tmp_path: Path,
+                                                                       monkeypatch: pytest.MonkeyPatch) -> None:
+    # The build's copy of the previous search folder is hard-linked; the search writers must
+    # replace files, never rewrite them, or a build that fails later would change the old site.
+    cfg = _config(tmp_path, "site")
+    build_site(cfg, search=True, incremental=False)
+    before = tree(cfg.out_dir)
+    letter = sorted((cfg.content_dir / "letters").glob("*.txt"))[0]
+    letter.write_text(letter.read_text(encoding="utf-8") + "\nZygapophyseal joints were also noted.\n", encoding="utf-8")
+
+    def fail(*args, **kwargs):  # type: ignore[no-untyped-def]
+        raise SitegenError("swap refused for the test")
+
+    monkeypatch.setattr(build, "_swap", fail)
+    with pytest.raises(SitegenError, match="swap refused"):
+        build_site(cfg, search=True)
+    assert tree(cfg.out_dir) == before
+    monkeypatch.undo()
+    build_site(cfg, search=True)
+    assert whoosh_index.search(cfg.search_index_dir, "zygapophyseal")[0] == 1

@@ -141,6 +141,8 @@ def write_client(site_dir: Path, source: Path = SOURCE) -> int:
     size = 0
     for src, name in ((source, NAME), (OVERLAY_SOURCE, OVERLAY_NAME)):
         data = compact(src.read_text(encoding="utf-8")).encode("utf-8")
-        (target.parent / name).write_bytes(data)
+        path = target.parent / name
+        path.unlink(missing_ok=True)  # a new file (a build's copy of the index is hard-linked)
+        path.write_bytes(data)
         size = size or len(data)
     return size

@@ -611,6 +611,10 @@ class _Writer:
         if parent not in self.dirs:
             os.makedirs(f"{self._base}/{parent}", exist_ok=True)
             self.dirs.add(parent)
+        try:  # a new file, never the old one rewritten: a build's copy of the index is hard-linked
+            os.unlink(path)
+        except FileNotFoundError:
+            pass
         fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o666)
         try:
             view = memoryview(data)
