@@ -6,7 +6,6 @@ browser's term dictionary is produced by exactly the analyzer Whoosh uses.
 
 from __future__ import annotations
 
-import multiprocessing
 import os
 import re
 import shutil
@@ -38,6 +37,7 @@ from whoosh.util.numeric import byte_to_length as _byte_to_length
 from whoosh.writing import SegmentWriter
 
 from sitegen.errors import SitegenError
+from sitegen.forked import Forked, can_fork
 from sitegen.search.documents import FACETS, SearchDoc
 
 #: numpy, imported by the first build (:func:`_build_modules`), not by ``sitegen search``
@@ -913,7 +913,7 @@ PARALLEL_MIN_DOCS = 5000
 def _procs(procs: int | None, ndocs: int) -> int:
     if procs is not None:
         return max(1, min(procs, ndocs or 1))
-    if ndocs < PARALLEL_MIN_DOCS or "fork" not in multiprocessing.get_all_start_methods():
+    if ndocs < PARALLEL_MIN_DOCS or not can_fork():
         return 1
     return max(1, min(2, len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1))
 
@@ -934,19 +934,14 @@ def _fill(writer: Any, docs: Sequence[SearchDoc]) -> None:
             writer.add_document(**_fields(doc))
 
 
-def _child_segment(path: str, docs: Sequence[SearchDoc], conn: Any) -> None:
-    """In a forked process: write ``docs`` as one more segment of the index at ``path`` and send
-    back the segment object (or the error); the parent lists it in the index's TOC."""
+def _child_segment(path: str, docs: Sequence[SearchDoc]) -> Any:
+    """In a forked process (:class:`sitegen.forked.Forked`): write ``docs`` as one more segment
+    of the index at ``path``; returns the segment object, which the parent lists in the TOC."""
     global _TERMS_LOCK
     _TERMS_LOCK = threading.Lock()  # in case another thread of the parent held it at the fork
-    try:
-        writer = _segment_writer(index.open_dir(path), lock=False)
-        _fill(writer, docs)
-        conn.send(("ok", writer._finalize_segment()))
-    except BaseException as err:  # noqa: BLE001 - reported to the parent
-        conn.send(("error", f"{type(err).__name__}: {err}"))
-    finally:
-        conn.close()
+    writer = _segment_writer(index.open_dir(path), lock=False)
+    _fill(writer, docs)
+    return writer._finalize_segment()
 
 
 def build(docs: Sequence[SearchDoc], index_dir: Path, procs: int | None = None) -> int:
@@ -966,32 +961,23 @@ def build(docs: Sequence[SearchDoc], index_dir: Path, procs: int | None = None) 
         cuts = [len(docs) * k // nproc for k in range(nproc + 1)]
         children = []
         if nproc > 1:  # forked before this process opens its writer: the children inherit no open segment file
-            ctx = multiprocessing.get_context("fork")
-            for lo, hi in zip(cuts[1:-1], cuts[2:]):
-                recv, send = ctx.Pipe(duplex=False)
-                proc = ctx.Process(target=_child_segment, args=(str(tmp), docs[lo:hi], send), daemon=True)
-                proc.start()
-                send.close()
-                children.append((proc, recv))
+            children = [Forked(_child_segment, str(tmp), docs[lo:hi], what=f"{index_dir}: a Whoosh segment process")
+                        for lo, hi in zip(cuts[1:-1], cuts[2:])]
         writer = None
         try:
             writer = _segment_writer(ix, lock=True)
             _fill(writer, docs[: cuts[1]])
             segments = [writer._finalize_segment()] if writer._added else []
-            for proc, recv in children:
+            for child in children:
                 try:
-                    status, result = recv.recv()
-                except EOFError:
-                    status, result = "error", f"the process writing a segment died (exit code {proc.exitcode})"
-                proc.join()
-                if status != "ok":
-                    raise SitegenError(f"building the search index failed: {result}")
-                segments.append(result)
+                    segments.append(child.result())
+                except SitegenError:  # the process died: the message names it
+                    raise
+                except Exception as err:  # noqa: BLE001 - the child's error, as one line
+                    raise SitegenError(f"building the search index failed: {type(err).__name__}: {err}") from None
         except BaseException:
-            for proc, _ in children:
-                if proc.is_alive():
-                    proc.kill()
-                    proc.join()
+            for child in children:
+                child.kill()
             if writer is not None:
                 writer.cancel()
             raise
