@@ -108,11 +108,12 @@ _ODG_NOISE = re.compile(
     r"\b(?:chapter|chapters|chap|section|acute|and|procedure|summary|treatment|index|online|edition|"
     r"official|disability|guidelines?|odg|twc|web based|current|the|of|complaints?|disorders?)\b"
 )
+_NOT_LETTERS = re.compile(r"[^a-z ]+")
 
 
 def _odg_norm(text: str) -> str:
     t = text.lower().replace("&", " ")
-    t = re.sub(r"[^a-z ]+", " ", t)
+    t = _NOT_LETTERS.sub(" ", t)
     t = _ODG_NOISE.sub(" ", t)
     return " ".join(t.split())
 

@@ -19,6 +19,7 @@ _UNIT = r"(mcg/hr|mcg/h|mg/ml|mg/g|mg|mcg|gm|g|ml|%)"
 # "10/325mg", "7.5 mg", "5%", "25mcg/hr", "10-325 mg" (a slash-less combination is rare but seen)
 _STRENGTH_RE = re.compile(rf"(?<![\w.#/])({_NUM}(?:\s*[/-]\s*{_NUM})*)\s*{_UNIT}(?![a-z])", re.I)
 _BARE_COMBO_RE = re.compile(rf"(?<![\w.#/])({_NUM})\s*/\s*({_NUM})(?![\w./%])")
+_AMOUNT_SEP = re.compile(r"\s*([/-])\s*")
 _QTY_RE = re.compile(
     r"(?:#\s*(\d+)|\b(?:qty|quantity|count|no\.)\s*:?\s*#?\s*(\d+)|\((\d+)\s*(?:tablets?|tabs?|capsules?|caps?|patch(?:es)?|pills?)\)|"
     r"\b(\d+)\s+(?:tablets?|tabs|capsules?|caps|patch(?:es)?|pills)\b)",
@@ -71,7 +72,7 @@ def strength(text: str) -> str | None:
     """Medication strength as normalised text: "10/325 mg", "7.5 mg", "5%", "25 mcg/hr"."""
     m = _STRENGTH_RE.search(text)
     if m:
-        amount = re.sub(r"\s*([/-])\s*", "/", m.group(1))
+        amount = _AMOUNT_SEP.sub("/", m.group(1))
         unit = m.group(2).lower()
         unit = {"gm": "g", "mcg/h": "mcg/hr"}.get(unit, unit)
         return f"{amount}%" if unit == "%" else f"{amount} {unit}"

@@ -28,11 +28,12 @@ _PARSERS = {
     "legacy-2013": legacy_2013.parse,
     "professional-review": professional_review.parse,
 }
+_NOT_SLUG = re.compile(r"[^A-Za-z0-9_.-]+")
 
 
 def letter_id(path: Path) -> str:
     """Stable slug of the file name stem."""
-    slug = re.sub(r"[^A-Za-z0-9_.-]+", "-", path.stem).strip("-.").lower()
+    slug = _NOT_SLUG.sub("-", path.stem).strip("-.").lower()
     return slug or "letter"
 
 

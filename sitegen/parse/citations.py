@@ -52,6 +52,9 @@ _PART_OF_MTUS = re.compile(r",?\s*which\s+is\s+(?:not\s+)?part\s+of\s+the\s+MTUS
 _NOT_PART_OF_MTUS = re.compile(r",?\s*which\s+is\s+not\s+part\s+of\s+the\s+MTUS.*$", re.I)
 _LEADING_YEAR = re.compile(r"^\s*(?:\(\s*\w+\s*\)|\(?20\d\d\)?)\s*")
 _LAST_UPDATED = re.compile(r",?\s*(?:last\s+updated|updated)\s+[0-9/\-]+\.?", re.I)
+_CHAPTER_WORD = re.compile(r"^(?:chapter|section)\s*[,:\-]?\s*", re.I)
+_DASH = re.compile(r"\s*-\s*")
+_COMMA = re.compile(r"\s*,\s*")
 
 _MTUS_DOCS = (
     (re.compile(r"Chronic\s+Pain\s+Medical\s+Treatment(?:\s+Guidelines?)?|\bCPMTG\b|Chronic\s+Pain\s+(?:Treatment\s+)?Guidelines?", re.I), "Chronic Pain Medical Treatment Guidelines"),
@@ -157,7 +160,7 @@ def _odg_citation(rest: str, raw: str) -> Citation:
             if chapter is not None:
                 topic = rest[m.end():].strip(" ,;:.-") or None
     if topic:
-        topic = re.sub(r"^(?:chapter|section)\s*[,:\-]?\s*", "", topic, flags=re.I) or None
+        topic = _CHAPTER_WORD.sub("", topic) or None
     return Citation(source="ODG", document="ODG", chapter=chapter, topic=topic, pages=_pages(raw), raw=raw)
 
 
@@ -180,8 +183,8 @@ def _pages(text: str) -> str | None:
     if not m:
         return None
     pages = (m.group(1) or m.group(2) or "").strip(" ,.")
-    pages = re.sub(r"\s*-\s*", "-", pages)
-    pages = re.sub(r"\s*,\s*", ", ", pages)
+    pages = _DASH.sub("-", pages)
+    pages = _COMMA.sub(", ", pages)
     return pages or None
 
 

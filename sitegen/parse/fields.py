@@ -163,6 +163,18 @@ _DOI_PROSE = re.compile(
     re.I,
 )
 
+_NUMERIC_DATE = re.compile(r"(\d{1,2})\s*[/-]\s*(\d{1,2})\s*[/-]\s*(\d{2,4})")
+_WORDY_DATE = re.compile(r"([A-Za-z]+)\.?\s+(\d{1,2})(?:st|nd|rd|th)?,?\s+(\d{4})")
+_ISO_DATE = re.compile(r"(\d{4})-(\d{2})-(\d{2})")
+_YO = re.compile(r"y/?o\b")
+_AND = re.compile(r"\s+(?:and|&)\s+")
+_LIST_SEP = re.compile(r",\s*(?:and\s+)?|;\s*")
+_STATES_SEP = re.compile(r",\s*(?:and\s+)?|\s+and\s+|;\s*|\s*&\s*")
+_BLOCK_END = re.compile(r"\s[A-Z]{4,}(?:\s+[A-Z]{2,})+\b|\.\s")
+_NUMBERED_LIST = re.compile(r"(?:\d{1,2}[.)]\s*[^.;]+[.;]?\s*){2,}")
+_NUMBERED_ENTRY = re.compile(r"\d{1,2}[.)]\s*([^.;]+)")
+_SENTENCE_END = re.compile(r"(?<=[a-z0-9)])\.(?:\s|$)")
+_ARTICLE = re.compile(r"^(?:a|an|the)\s+", re.I)
 
 
 def find_case_number(text: str) -> str | None:
@@ -173,16 +185,16 @@ def find_case_number(text: str) -> str | None:
 def parse_date(text: str) -> str | None:
     """A date in any letter form -> "YYYY-MM-DD"; two-digit years 00-29 are 20xx, 30-99 are 19xx."""
     t = collapse(text).rstrip(".,")
-    m = re.fullmatch(r"(\d{1,2})\s*[/-]\s*(\d{1,2})\s*[/-]\s*(\d{2,4})", t)
+    m = _NUMERIC_DATE.fullmatch(t)
     if m:
         month, day, year = int(m.group(1)), int(m.group(2)), m.group(3)
     else:
-        m = re.fullmatch(r"([A-Za-z]+)\.?\s+(\d{1,2})(?:st|nd|rd|th)?,?\s+(\d{4})", t)
+        m = _WORDY_DATE.fullmatch(t)
         if m:
             month = _MONTHS.get(m.group(1).lower(), 0)
             day, year = int(m.group(2)), m.group(3)
         else:
-            m = re.fullmatch(r"(\d{4})-(\d{2})-(\d{2})", t)
+            m = _ISO_DATE.fullmatch(t)
             if not m:
                 return None
             year, month, day = m.group(1), int(m.group(2)), int(m.group(3))
@@ -227,7 +239,7 @@ def find_date_of_injury(header: str, summary: str) -> tuple[str | None, bool]:
 def find_age(summary: str) -> int | None:
     for m in _AGE.finditer(summary):
         whole = m.group(0).lower()
-        if m.group(1) and "old" not in whole and "of age" not in whole and not re.search(r"y/?o\b", whole):
+        if m.group(1) and "old" not in whole and "of age" not in whole and not _YO.search(whole):
             continue  # "20-year history", "five years"
         value = int(m.group(1) or m.group(2))
         if 14 <= value <= 105:
@@ -261,7 +273,7 @@ def _split_and(part: str, known: frozenset[str]) -> list[str] | None:
     """Split "A and B [and C]" into known names, or None when no split gives only known names."""
     if part.lower() in known:
         return [part]
-    for m in re.finditer(r"\s+(?:and|&)\s+", part):
+    for m in _AND.finditer(part):
         left, right = part[: m.start()], part[m.end() :]
         if left.lower() in known:
             rest = _split_and(right, known)
@@ -277,7 +289,7 @@ def _split_known(text: str, known: frozenset[str]) -> list[str]:
     if not text:
         return []
     out: list[str] = []
-    for part in (p.strip(" ,.;") for p in re.split(r",\s*(?:and\s+)?|;\s*", text)):
+    for part in (p.strip(" ,.;") for p in _LIST_SEP.split(text)):
         if part:
             out.extend(_split_and(part, known) or [part])
     return out
@@ -285,7 +297,7 @@ def _split_known(text: str, known: frozenset[str]) -> list[str]:
 
 def _split_states(text: str) -> list[str]:
     text = collapse(text).strip(" ,.;")
-    parts = [p.strip(" ,.;") for p in re.split(r",\s*(?:and\s+)?|\s+and\s+|;\s*|\s*&\s*", text)]
+    parts = [p.strip(" ,.;") for p in _STATES_SEP.split(text)]
     return [p for p in parts if p and p.lower() != "the state of"]
 
 
@@ -341,7 +353,7 @@ def _first_match(
 
 def _cut_block(value: str) -> str:
     """A labelled value ends at the next heading (an all-caps run) or sentence."""
-    m = re.search(r"\s[A-Z]{4,}(?:\s+[A-Z]{2,})+\b|\.\s", value)
+    m = _BLOCK_END.search(value)
     return value[: m.start()] if m else value
 
 
@@ -370,16 +382,16 @@ def find_diagnoses(summary: str) -> list[str]:
     # pattern with a literal start is searched far faster than an IGNORECASE one.
     for m in _DIAGNOSIS_LEADS.finditer(low if len(low) == len(t) else t.lower()):
         rest = t[m.end() : m.end() + 600]
-        numbered = re.match(r"(?:\d{1,2}[.)]\s*[^.;]+[.;]?\s*){2,}", rest)
+        numbered = _NUMBERED_LIST.match(rest)
         if numbered:
             out.extend(
-                d.strip(" .;,") for d in re.findall(r"\d{1,2}[.)]\s*([^.;]+)", numbered.group(0)) if d.strip(" .;,")
+                d.strip(" .;,") for d in _NUMBERED_ENTRY.findall(numbered.group(0)) if d.strip(" .;,")
             )
             continue
-        sentence = re.split(r"(?<=[a-z0-9)])\.(?:\s|$)", rest, maxsplit=1)[0]
-        sentence = re.sub(r"^(?:a|an|the)\s+", "", sentence.strip(), flags=re.I)
+        sentence = _SENTENCE_END.split(rest, maxsplit=1)[0]
+        sentence = _ARTICLE.sub("", sentence.strip())
         if not sentence or len(sentence) > 400:
             continue
-        parts = re.split(r",\s*(?:and\s+)?|;\s*", sentence)
+        parts = _LIST_SEP.split(sentence)
         out.extend(p for p in (x.strip(" .\"'") for x in parts) if p)
     return list(dict.fromkeys(d for d in out if 2 < len(d) <= 200))

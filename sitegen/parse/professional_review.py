@@ -71,6 +71,9 @@ _HEADS = (
 )
 #: "2. <next item>" left at the end of a section when the sections repeat per item.
 _TRAILING_ITEM_LABEL = re.compile(r"\n[ \t]*\d{1,2}\s*[.)][ \t]+[^\n]*\s*$")
+_ITEM_LABEL = re.compile(r"^\d{1,2}\s*[.)]\s+")
+_SENTENCES = re.compile(r"(?<=[a-z0-9)])\.\s+(?=[A-Z])")
+_SENTENCE_END = re.compile(r"(?<=[a-z0-9)])\.\s+")
 
 
 def parse(ct: CleanText) -> LayoutResult:
@@ -182,7 +185,7 @@ def _per_item(section: str, count: int) -> list[str]:
 
 def _strip_item_label(text: str, request: str) -> str:
     """Drop the "2. <request>:" that opens an item's part of a repeated section."""
-    text = re.sub(r"^\d{1,2}\s*[.)]\s+", "", text)
+    text = _ITEM_LABEL.sub("", text)
     if text.lower().startswith(request.lower()):
         text = text[len(request) :].lstrip(" :.-")
     return text
@@ -212,7 +215,7 @@ def prose_citations(text: str) -> tuple[Citation, ...]:
         return (Citation(source="none", raw=t.rstrip(". ")),)
     out: list[Citation] = []
     seen: set[tuple[str | None, ...]] = set()
-    for sentence in re.split(r"(?<=[a-z0-9)])\.\s+(?=[A-Z])", t):
+    for sentence in _SENTENCES.split(t):
         cites: list[Citation] = []
         odg = _ODG.search(sentence)
         if _ACOEM_CH.search(sentence) or _MTUS_DOC.search(sentence):
@@ -232,6 +235,6 @@ def prose_citations(text: str) -> tuple[Citation, ...]:
                 seen.add(key)
                 out.append(c)
     if not out:
-        first = re.split(r"(?<=[a-z0-9)])\.\s+", t)[0]
+        first = _SENTENCE_END.split(t)[0]
         out.append(Citation(source="other", document=None, raw=first.rstrip(". ")))
     return tuple(out)
