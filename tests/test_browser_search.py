@@ -429,3 +429,109 @@ def test_long_dictionary_keys(page: Any, tmp_path: Path, monkeypatch: pytest.Mon
     # cold: a prefix shorter than its key length reads the key list first (one more round)
     assert bench(page, "radic*")["rounds"] == (4 if len("radic") < depth["r"] else 3)
     assert bench(page, "radic*")["rounds"] == 0  # warm: nothing fetched
+
+
+# ---------------------------------------------------------------- AND of frequent words, against an oracle
+
+def _synthetic_letters(n: int = 240) -> list[Any]:
+    """``n`` letters whose words have set frequencies ("common" in ~70%, "often" ~40%, "some"
+    ~20%, "rare" ~5%, "filler" in all), one decision each: frequent words get bitmap doc sets."""
+    import random
+    from dataclasses import replace
+
+    rnd = random.Random(7)
+    base = sample_letters()[0]
+    vocab = [("common", 0.7), ("often", 0.4), ("some", 0.2), ("rare", 0.05), ("filler", 1.0)]
+    out = []
+    for i in range(n):
+        words = [w for w, p in vocab if rnd.random() < p for _ in range(rnd.randint(1, 3))]
+        rnd.shuffle(words)
+        words += ["padding"] * rnd.randint(0, 30)  # document lengths vary: so do the impacts
+        decision = "overturned" if rnd.random() < 0.6 else "upheld"
+        out.append(replace(base, id=f"g{i:03d}", source=f"g{i:03d}.txt", case_number=f"CM13-{i:07d}",
+                           items=(replace(base.items[0], request="Request", decision=decision),),
+                           text=" ".join(words) + "."))
+    return out
+
+
+def _expected_ranking(search: Path, words: list[str], decision: str | None = None) -> list[str]:
+    """What the client must show for ``words`` (AND), from the index files alone: a letter's
+    score is the sum over its words, rarest word first, of weight(df) x impact, where a letter
+    outside a frequent word's kept best impacts gets that list's floor - 0.5 (docs/search.md);
+    ranked by score, then doc number."""
+    import math
+
+    from test_search_static import _docset, _load
+
+    meta = _load(search / "meta.js")
+    forms: dict[str, str] = {}
+    stems: dict[str, list[Any]] = {}
+    for p in (search / "d").glob("*.js"):
+        if not p.name.startswith("_i"):
+            got = _load(p)
+            forms.update(got["w"])
+            stems.update(got["s"])
+    clauses = []
+    for w in words:
+        stem = forms[w]
+        df, shard = stems[stem]
+        clauses.append((df, _load(search / "p" / f"{shard}.js")[stem]))
+    clauses.sort(key=lambda c: c[0])
+    score: dict[int, float] = {}
+    live: set[int] | None = None
+    for df, e in clauses:
+        docs = _docset(e["d"])
+        if "t" in e:
+            top = dict(zip(_docset(e["t"]), __import__("base64").b64decode(e["i"])))
+            imps = [top.get(d, e["f"] - 0.5) for d in docs]
+        else:
+            imps = list(__import__("base64").b64decode(e["i"]))
+        w = math.log(1 + (meta["live"] - df + 0.5) / (df + 0.5)) * (meta["k1"] + 1) / 255
+        live = set(docs) if live is None else live & set(docs)
+        for d, imp in zip(docs, imps):
+            score[d] = score.get(d, 0.0) + w * imp
+    if decision:
+        row = next(r for r in _load(search / "v" / "decision.js") if r[0] == decision)
+        live &= set(_docset(row[2]))
+    assert live is not None
+    ranked = sorted(live, key=lambda d: (-round(score[d], 9), d))
+    urls = {}
+    for p in (search / "f").rglob("*.js"):
+        urls[int(p.stem)] = _load(p)["u"]
+    return [urls[d] for d in ranked]
+
+
+def test_and_of_frequent_words_matches_the_oracle(page: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Several words (and a word with a decision filter): a frequent word's bitmap is tested
+    only at the letters the rarer words left (never decoded whole); the totals, the ranking of
+    every result and the facet counts equal an independent computation from the index files."""
+    from sitegen.search import static_index
+
+    monkeypatch.setattr(static_index, "FULL", 20)  # lists longer than 20 keep their 10 best impacts apart
+    monkeypatch.setattr(static_index, "TOP_K", 10)
+    site = tmp_path / "_site"
+    shutil.copytree(ROOT / "static", site / "static")
+    _render_search_page(site)
+    build_indexes(_synthetic_letters(), site, tmp_path / "ix")
+    search = site / "search"
+    from test_search_static import _load
+
+    bitmapped = [w for w in ("common", "often", "some") if any(
+        (e := _load(p).get(w)) and e["d"][0] == "b" and "t" in e for p in (search / "p").glob("*.js"))]
+    assert {"common", "often"} <= set(bitmapped)  # the case the fast AND handles
+    rows = _load(search / "v" / "decision.js")
+    assert next(r for r in rows if r[0] == "overturned")[2][0] == "b"
+    page.goto((site / "search.html").as_uri())
+    page.wait_for_function("typeof window.benchRun === 'function'")
+    for query, decision in [("rare common", None), ("common rare", None), ("some often", None), ("often common", None),
+                            ("some often common", None), ("rare some often common", None), ("some", "overturned"), ("often", "overturned"),
+                            ("common often", "overturned")]:
+        expected = _expected_ranking(search, query.split(), decision)
+        filters = {"decision": decision} if decision else {}
+        got = bench(page, query, filters, n=len(expected) or 1, facets=True)
+        assert got["results"] == len(expected) and (expected or "rare" in query), query
+        if not expected:
+            continue
+        assert got["urls"] == expected, query
+        counts = {r[0]: r[2] for r in got["filters"]["decision"]}
+        assert sum(counts.values()) == len(expected) and (not decision or counts[decision] == len(expected)), query
