@@ -279,6 +279,8 @@ def main() -> int:
     ap.add_argument("--server", choices=["keepalive", "http.server"], default="keepalive",
                     help="static server for the queries: benchmarks/static_server.py (HTTP/1.1 keep-alive, default) "
                          "or Python's http.server (HTTP/1.0, a connection per request; the earlier runs' server)")
+    ap.add_argument("--only", action="append", default=[], metavar="LABEL",
+                    help="run only this query (a label of QUERIES, e.g. 'two words'; repeatable)")
     a = ap.parse_args()
     site = a.work / "site"
     out: dict[str, Any] = {}
@@ -315,6 +317,8 @@ def main() -> int:
             for name, page_url, setup, query in engines:
                 rows = {}
                 for label, term, filters in QUERIES:
+                    if a.only and label not in a.only:
+                        continue
                     for facets in ([False, True] if name == "sitegen" and label == "common word" else [False]):
                         runs = []
                         for _ in range(a.repeat):
