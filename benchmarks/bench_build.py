@@ -61,27 +61,48 @@ def _children(pid: int) -> list[int]:
     return out
 
 
+_TICK = os.sysconf("SC_CLK_TCK")
+
+
+def _cpu_ticks(pid: int) -> tuple[int, int]:
+    """(own, own + waited-for children's) CPU clock ticks of one process: a reaped child's time
+    is in its parent's, so the sum over a live tree counts every process once."""
+    try:
+        with open(f"/proc/{pid}/stat", encoding="ascii") as fh:
+            f = fh.read().rsplit(")", 1)[1].split()
+        own = int(f[11]) + int(f[12])
+        return own, own + int(f[13]) + int(f[14])
+    except (OSError, ValueError, IndexError):
+        return 0, 0
+
+
 class TreeRss:
-    """Peaks of the summed RSS and PSS of this process and all its descendants."""
+    """Peaks of the summed RSS and PSS of this process and all its descendants, and their CPU time."""
 
     def __init__(self) -> None:
         self.peak_kb = 0
         self.peak_pss_kb = 0
         self.samples: list[tuple[float, int]] = []
         """(perf_counter, PSS sum in kB) every 50 ms."""
+        self.cpu: list[tuple[float, float, float]] = []
+        """(perf_counter, CPU seconds of the tree, of this process alone) every 50 ms."""
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._run, daemon=True)
 
     def _run(self) -> None:
         me = os.getpid()
         while not self._stop.is_set():
-            todo, total, total_pss = [me], 0, 0
+            todo, total, total_pss, ticks, mine = [me], 0, 0, 0, 0
             while todo:
                 pid = todo.pop()
                 rss, pss = _mem_kb(pid)
                 total += rss
                 total_pss += pss
+                own, tree = _cpu_ticks(pid)
+                ticks += tree
+                mine = own if pid == me else mine
                 todo += _children(pid)
+            self.cpu.append((time.perf_counter(), ticks / _TICK, mine / _TICK))
             self.peak_kb = max(self.peak_kb, total)
             self.peak_pss_kb = max(self.peak_pss_kb, total_pss)
             self.samples.append((time.perf_counter(), total_pss))
@@ -106,6 +127,19 @@ def stage_peaks(samples: list[tuple[float, int]], t0: float, stages: dict[str, f
         if inside:
             out.append(f"{name} {max(inside) / 1024:.0f}")
         start = end
+    return ", ".join(out)
+
+
+def stage_cpu(cpu: list[tuple[float, float, float]], t0: float, stages: dict[str, float]) -> str:
+    """CPU seconds of the process tree (and of the main process) per stage, from the samples."""
+    def at(t: float) -> tuple[float, float]:
+        got = [(c, m) for s, c, m in cpu if s <= t]
+        return got[-1] if got else (cpu[0][1], cpu[0][2]) if cpu else (0.0, 0.0)
+    out, start = [], t0
+    for name, secs in stages.items():
+        (c0, m0), (c1, m1) = at(start), at(start + secs)
+        out.append(f"{name} {c1 - c0:.1f} (main {m1 - m0:.1f})")
+        start += secs
     return ", ".join(out)
 
 
@@ -162,6 +196,7 @@ def main() -> int:
             print(f"    stages (s): {stages}")
             print(f"    peak PSS sum per stage (MB): {stage_peaks(rss.samples, t0, report.stages)}; "
                   f"main process CPU {report.cpu_seconds:.2f} s")
+            print(f"    CPU per stage (s, process tree): {stage_cpu(rss.cpu, t0, report.stages)}")
             print(f"    letters {report.letters}, items {report.items}, pages {report.pages}, files {report.files}")
     finally:
         victim.write_bytes(original)
