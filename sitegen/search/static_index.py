@@ -48,6 +48,15 @@ from typing import Any, Iterable, Sequence
 
 import numpy as np
 
+try:  # ISA-L's gzip (python-isal): about 4x less CPU than zlib for ~1% more bytes per fragment
+    from isal.igzip import compress as _igzip
+
+    def _gzip(data: bytes) -> bytes:
+        return _igzip(data, 3, mtime=0)
+except ImportError:  # pragma: no cover - isal is a dependency; zlib where it cannot be installed
+    def _gzip(data: bytes) -> bytes:
+        return gzip.compress(data, compresslevel=4, mtime=0)
+
 from sitegen.search.documents import FACETS, SearchDoc
 from sitegen.search.whoosh_index import _TOKEN_RE, MIN_SIZE, REQUEST_BOOST, STOP_WORDS, stem_of
 
@@ -571,7 +580,7 @@ def _facet_counts(state: State, members: dict[str, dict[str, list[int]]] | None 
 
 
 def _fragment(doc: SearchDoc, num: int) -> tuple[str, bytes]:
-    z = gzip.compress(doc.text.encode("utf-8"), compresslevel=4, mtime=0)
+    z = _gzip(doc.text.encode("utf-8"))
     name = f"f/{num // FRAG_DIR}/{num}"
     return name + ".js", _js(name, {"id": doc.id, "u": doc.url, "t": doc.title, "it": [list(i) for i in doc.items],
                                     "z": base64.b64encode(z).decode()})
