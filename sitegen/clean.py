@@ -57,7 +57,7 @@ _TRANSLATE = str.maketrans(
 _TRANSLATE_TEXT = {chr(k): ("" if v is None else v) for k, v in _TRANSLATE.items()}
 _ASCII_ODDITIES = tuple(ch for ch in _TRANSLATE_TEXT if ch.isascii())
 _CONTROL_BYTES = bytes((*range(0, 9), *range(14, 32), 127))
-_LETTER = re.compile(r"[A-Z]")
+_DROP_AZ = str.maketrans("", "", "ABCDEFGHIJKLMNOPQRSTUVWXYZ")
 _CONTROL = re.compile(r"[\x00-\x08\x0e-\x1f\x7f]")
 _FOOTER = re.compile(r"^\s*(?:-\s*)?Page\s+\d+\s*(?:of\s+\d+)?\s*(?:-\s*)?$", re.I)
 _PAGE_HEADER = re.compile(
@@ -139,16 +139,20 @@ def _normalise_characters(text: str) -> str:
 
 
 def clean(text: str) -> CleanText:
-    text = _fix_run_together(_normalise_characters(text))
-    raw_lines = [line.strip() for line in text.split("\n")]
+    text = _normalise_characters(text)
+    low = text.lower()
+    fixed = _fix_run_together(text, low)
+    if fixed is not text:  # spaces were added
+        text, low = fixed, fixed.lower()
 
     case_numbers: list[str] = []
-    kept: list[str] = raw_lines
-    low = text.lower()
     has_headers = "determination letter for" in low
-    if has_headers or "page" in low:
+    if not has_headers and "page" not in low:
+        kept = [line.strip() for line in text.split("\n")]
+    else:
         kept = []
-        for line in raw_lines:
+        for line in text.split("\n"):
+            line = line.strip()
             if has_headers and "etermination letter for" in line.lower():
                 found = _PAGE_HEADER.findall(line)
                 if found:
@@ -201,7 +205,7 @@ def _collapse_blank_runs(lines: list[str]) -> list[str]:
         if line == "\0":
             furniture = True
             continue
-        heading = is_heading(line)
+        heading = line.isupper() and is_heading(line)
         if out:
             brk = out[-1][-1:] in ".:" if furniture else blanks >= threshold
             if brk or heading != prev_heading:
@@ -214,8 +218,8 @@ def _collapse_blank_runs(lines: list[str]) -> list[str]:
 
 
 def is_heading(line: str) -> bool:
-    """An all-capitals line ("CLINICAL CASE SUMMARY", "DOCUMENTS REVIEWED:")."""
-    return line.isupper() and len(line) <= 100 and len(_LETTER.findall(line)) >= 6
+    """An all-capitals line ("CLINICAL CASE SUMMARY", "DOCUMENTS REVIEWED:") with at least six A-Z."""
+    return line.isupper() and len(line) <= 100 and len(line) - len(line.translate(_DROP_AZ)) >= 6
 
 
 def _join_hyphenation(lines: list[str]) -> list[str]:
@@ -224,8 +228,9 @@ def _join_hyphenation(lines: list[str]) -> list[str]:
     A real hyphen stays ("(x-" / "rays)" -> "(x-rays)", "L4-" / "L5" -> "L4-L5"): the
     next line's first token moves up either way, so the word is whole on one line.
     """
-    if not any(line[-1:] == "-" for line in lines if "-" in line):
-        return lines
+    text = "\n".join(lines)
+    if "-\n" not in text and not text.endswith("-"):
+        return lines  # no line ends with a hyphen (lines hold no newlines)
     vocabulary: str | None = None  # the letter's own words decide: "documented" or "follow-up"
     out = list(lines)
     for i in range(len(out) - 1):
@@ -242,7 +247,7 @@ def _join_hyphenation(lines: list[str]) -> list[str]:
         keep = True
         if head[-1].isalpha() and tail.isalpha() and tail.islower():
             if vocabulary is None:
-                vocabulary = "\n".join(lines).lower()
+                vocabulary = text.lower()
             joined, hyphenated = (head + tail).lower(), f"{head}-{tail}".lower()
             if _has_word(vocabulary, joined):
                 keep = False
@@ -268,9 +273,10 @@ def _has_word(text: str, word: str) -> bool:
     return False
 
 
-def _fix_run_together(text: str) -> str:
-    """"notmedically" -> "not medically", "study.The" -> "study. The"."""
-    low = text.lower()
+def _fix_run_together(text: str, low: str | None = None) -> str:
+    """"notmedically" -> "not medically", "study.The" -> "study. The" (``low``: ``text.lower()``)."""
+    if low is None:
+        low = text.lower()
     if "smedically" in low or "tmedically" in low or "snecessary" in low or "tnecessary" in low:
         text = _RUN_TOGETHER.sub(r"\1 \2", text)
     return _MISSING_SPACE.sub(_space_after_stop, text)

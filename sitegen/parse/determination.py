@@ -135,9 +135,11 @@ def split_item_body(body: str) -> tuple[str, str, str, list[str]]:
     """The claims administrator line, the MAXIMUS line and the rationale of one item."""
     found: dict[str, tuple[int, int]] = {}
     for m in _LABELS.finditer(body):
-        kind = next(k for k in ("ca", "mx", "dr") if m.group(k))
+        kind = m.lastgroup  # "ca", "mx" or "dr": the pattern's only groups
         if kind not in found:
             found[kind] = (m.start(), m.end())
+            if len(found) == 3:
+                break  # only the first of each label counts: the rationale after it is not searched
     order = sorted(found.items(), key=lambda kv: kv[1][0])
     parts: dict[str, str] = {}
     for k, (kind, (_s, e)) in enumerate(order):
