@@ -147,30 +147,40 @@ def clean(text: str) -> CleanText:
 
     case_numbers: list[str] = []
     has_headers = "determination letter for" in low
-    if not has_headers and "page" not in low:
-        kept = [line.strip() for line in text.split("\n")]
-    else:
-        kept = []
-        for line in text.split("\n"):
-            line = line.strip()
-            if has_headers and "etermination letter for" in line.lower():
-                found = _PAGE_HEADER.findall(line)
-                if found:
-                    case_numbers.extend(n.upper() for n in found)
-                    line = _PAGE_HEADER.sub(" ", line).strip()
-                    if not line:
-                        kept.append("\0")  # furniture marker
-                        continue
-            if line[:1] in ("P", "p", "-") and _FOOTER.match(line):
-                kept.append("\0")
-                continue
-            if line[-1:].isdigit() and "Page" in line:
-                line = _TRAILING_FOOTER.sub("", line)
-            kept.append(line)
+    kept = [line.strip() for line in text.split("\n")]
+    # Only a line holding "page" (footers) or a page header's words can be furniture.
+    for i in _lines_holding(low, ("page", "etermination letter for") if has_headers else ("page",)):
+        line = kept[i]
+        if has_headers and "etermination letter for" in line.lower():
+            found = _PAGE_HEADER.findall(line)
+            if found:
+                case_numbers.extend(n.upper() for n in found)
+                line = _PAGE_HEADER.sub(" ", line).strip()
+                if not line:
+                    kept[i] = "\0"  # furniture marker
+                    continue
+        if line[:1] in ("P", "p", "-") and _FOOTER.match(line):
+            kept[i] = "\0"
+            continue
+        if line[-1:].isdigit() and "Page" in line:
+            line = _TRAILING_FOOTER.sub("", line)
+        kept[i] = line
 
     lines = _collapse_blank_runs(kept)
     lines = _join_hyphenation(lines)
     return CleanText(tuple(lines), tuple(dict.fromkeys(case_numbers)))
+
+
+def _lines_holding(low: str, words: tuple[str, ...]) -> list[int]:
+    """Numbers of the lines of ``low`` that hold any of ``words``, ascending (string searches,
+    not a loop over every line: most lines hold none)."""
+    found: set[int] = set()
+    for word in words:
+        pos = low.find(word)
+        while pos >= 0:
+            found.add(low.count("\n", 0, pos))
+            pos = low.find(word, pos + len(word))
+    return sorted(found)
 
 
 def _collapse_blank_runs(lines: list[str]) -> list[str]:

@@ -117,9 +117,8 @@ def parse_items(items_text: str) -> tuple[list[Item], list[str]]:
         end = starts[n + 1][0] if n + 1 < len(starts) else len(lines)
         body = "\n".join(lines[dline + 1 : end])
         ca, mx, rationale, missing = split_item_body(body)
-        label = f'item {n + 1} ("{short(request)}")'
         for what in missing:
-            warnings.append(f"{label}: no {what}")
+            warnings.append(f'item {n + 1} ("{short(request)}"): no {what}')
         items.append(
             Item(
                 request=request,
