@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 from sitegen.clean import CleanText
@@ -69,6 +70,37 @@ def find_heading(ct: CleanText, pattern: re.Pattern[str]) -> Span | re.Match[str
         if pattern.match(name):
             return Span(start, end)
     return pattern.search(ct.text)
+
+
+def matches_at_words(pattern: re.Pattern[str], text: str, words: tuple[str, ...]) -> Iterator[re.Match[str]]:
+    """``pattern.finditer(text)`` for a pattern whose every match begins with one of ``words``
+    (lower-case, matched case-insensitively), found faster: ``pattern.match`` is tried only where
+    one of the words begins.  The re module gives an IGNORECASE pattern that starts with a letter
+    no fast scan, so a plain search tries every position of the text.  Only for ASCII text, where
+    ``lower()`` maps each letter to one letter as IGNORECASE does; other text takes ``finditer``."""
+    if not text.isascii():
+        yield from pattern.finditer(text)
+        return
+    low = text.lower()
+    starts: set[int] = set()
+    for word in words:
+        at = low.find(word)
+        while at >= 0:
+            starts.add(at)
+            at = low.find(word, at + 1)
+    end = 0
+    for at in sorted(starts):
+        if at < end:
+            continue  # inside the previous match: finditer goes on after it
+        m = pattern.match(text, at)
+        if m:
+            yield m
+            end = m.end()
+
+
+def search_at_words(pattern: re.Pattern[str], text: str, words: tuple[str, ...]) -> re.Match[str] | None:
+    """``pattern.search(text)`` for such a pattern (see :func:`matches_at_words`)."""
+    return next(matches_at_words(pattern, text, words), None)
 
 
 def short(text: str, limit: int = 60) -> str:

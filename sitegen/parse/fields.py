@@ -8,7 +8,7 @@ import re
 from collections.abc import Callable
 from functools import lru_cache
 
-from sitegen.parse.common import collapse
+from sitegen.parse.common import collapse, matches_at_words, search_at_words
 from sitegen.model import Patient, Reviewer
 
 
@@ -93,6 +93,8 @@ _SUBSPECIALTY = re.compile(
     re.I,
 )
 _LICENSED = re.compile(r"\blicensed\s+to\s+practice\s+in\s+(?P<states>.+?)(?=\.(?:\s|$)|;|$)", re.I)
+#: The word every match of a credentials pattern begins with (see search_at_words).
+_START_WORDS = {_SPECIALTY_SENTENCE: ("board",), _SUBSPECIALTY: ("has",), _LICENSED: ("licensed",)}
 _LICENSURE_LABEL = re.compile(r"State\s*\(\s*s\s*\)\s+of\s+Licensure\s*:", re.I)
 _SPECIALTY_LABEL = re.compile(r"Certification\s*\(\s*s\s*\)\s*/\s*Specialty\s*:", re.I)
 _SUBSPECIALTY_LABEL = re.compile(r"Sub[\s-]*specialt(?:y|ies)\s*:", re.I)
@@ -155,6 +157,8 @@ _DATE = (
     r"Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept|Sep|Oct|Nov|Dec)\.?\s+\d{1,2}(?:st|nd|rd|th)?,?\s+\d{4}"
     r"|\d{4}-\d{2}-\d{2})"
 )
+#: Every match of _DOI_PROSE begins with one of these (see matches_at_words).
+_DOI_WORDS = ("date", "doi", "injur")
 _DOI_HEADER = re.compile(r"Date\s+of\s+(?:Injury|Injuries)\s*:[ \t]*(" + _DATE + r")?", re.I)
 _DOI_PROSE = re.compile(
     r"(?:date\s+of\s+(?:injury|injuries)|\bDOI\b|injur(?:y|ies|ed)\s+(?:on|dated)|injured\s+(?:at\s+work\s+)?on|"
@@ -227,7 +231,7 @@ def find_date_of_injury(header: str, summary: str) -> tuple[str | None, bool]:
             if found:
                 return found, False
         redacted = True
-    for m in _DOI_PROSE.finditer(summary):
+    for m in matches_at_words(_DOI_PROSE, summary, _DOI_WORDS):
         if m.group("date"):
             found = parse_date(m.group("date"))
             if found:
@@ -345,7 +349,8 @@ def _first_match(
 ) -> list[str]:
     """The split value of the first pattern that matches, else []."""
     for pattern in patterns:
-        m = pattern.search(text)
+        words = _START_WORDS.get(pattern)
+        m = search_at_words(pattern, text, words) if words else pattern.search(text)
         if m:
             return split(m.group(group))
     return []
