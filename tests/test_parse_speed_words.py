@@ -5,7 +5,7 @@ from __future__ import annotations
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from sitegen.parse import fields
+from sitegen.parse import determination, fields, legacy_2013, professional_review
 from sitegen.parse.common import matches_at_words, search_at_words
 
 PIECES = [
@@ -14,11 +14,23 @@ PIECES = [
     "was", "of", "Board Certified in", "Board-certified in", "Pain Medicine", "has a subspecialty in",
     "has sub-specialties in", "licensed to practice in", "California", "and", ".", ";", "ınjury", "İnjury",
     "boaRD", "ſ", "\u212a", "has", "x", "1",
+    "\n", "\n", " \t", "\t", "INDEPENDENT MEDICAL REVIEW DECISION AND RATIONALE", "Medical Qualifications of the Expert Reviewer:",
+    "Expert Reviewer Case Summary:", "case summary", "DOCUMENTS REVIEWED:", "IMR DECISION(S) AND RATIONALE(S):", "Dear ",
+    "Final Determination:", "MEDICAL PROFESSIONAL REVIEW", "ISSUES AT DISPUTE:", "Rationale for why the requested treatment/service is not medically necessary",
+    "MEDICAL REVIEWER QUALIFICATIONS", "Claims Administrator guideline:", "MAXIMUS guideline:", "Expert Reviewer's guideline:",
+    "IMR guidelines:", "Decision rationale:", "medical",
 ]
 texts = st.lists(st.sampled_from(PIECES), max_size=40).map("".join)
 CASES = [
     (fields._DOI_PROSE, fields._DOI_WORDS),
     *((pattern, words) for pattern, words in fields._START_WORDS.items()),
+]
+
+
+LINE_CASES = [
+    *((pattern, words) for pattern, words in legacy_2013._HEADING_WORDS.items()),
+    *((pattern, words) for _name, pattern, words in professional_review._HEADS),
+    (determination._LABELS, determination._LABEL_WORDS),
 ]
 
 
@@ -33,6 +45,26 @@ def test_same_matches_as_finditer(text: str) -> None:
         assert spans(matches_at_words(pattern, text, words)) == spans(pattern.finditer(text))
         got, want = search_at_words(pattern, text, words), pattern.search(text)
         assert (got and got.span()) == (want and want.span())
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(texts, st.integers(min_value=0, max_value=60))
+def test_same_matches_as_finditer_at_line_starts(text: str, pos: int) -> None:
+    for pattern, words in LINE_CASES:
+        assert spans(matches_at_words(pattern, text, words, pos, line_start=True)) == spans(pattern.finditer(text, pos))
+        got, want = search_at_words(pattern, text, words, pos, line_start=True), pattern.search(text, pos)
+        assert (got and got.span()) == (want and want.span())
+
+
+def test_every_heading_piece_at_and_off_line_starts() -> None:
+    for piece in PIECES:
+        for before in ("", "\n", "x\n", "\n \t", "word ", "case \n"):
+            for after in ("", "\n", " more\ncase summary:"):
+                text = before + piece + after
+                for pattern, words in LINE_CASES:
+                    for pos in (0, 1):
+                        got = spans(matches_at_words(pattern, text, words, pos, line_start=True))
+                        assert got == spans(pattern.finditer(text, pos)), (pattern.pattern, text, pos)
 
 
 def test_examples() -> None:

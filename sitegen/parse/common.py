@@ -72,23 +72,35 @@ def find_heading(ct: CleanText, pattern: re.Pattern[str]) -> Span | re.Match[str
     return pattern.search(ct.text)
 
 
-def matches_at_words(pattern: re.Pattern[str], text: str, words: tuple[str, ...]) -> Iterator[re.Match[str]]:
-    """``pattern.finditer(text)`` for a pattern whose every match begins with one of ``words``
+def matches_at_words(
+    pattern: re.Pattern[str], text: str, words: tuple[str, ...], pos: int = 0, *, line_start: bool = False
+) -> Iterator[re.Match[str]]:
+    """``pattern.finditer(text, pos)`` for a pattern whose every match begins with one of ``words``
     (lower-case, matched case-insensitively), found faster: ``pattern.match`` is tried only where
     one of the words begins.  The re module gives an IGNORECASE pattern that starts with a letter
-    no fast scan, so a plain search tries every position of the text.  Only for ASCII text, where
-    ``lower()`` maps each letter to one letter as IGNORECASE does; other text takes ``finditer``."""
+    (or with ``^``) no fast scan, so a plain search tries every position of the text.
+
+    ``line_start``: the pattern begins ``^[ \t]*`` (MULTILINE), so a match begins at the start of
+    a line whose first word, after spaces and tabs, is one of ``words``.
+
+    Only for ASCII text, where ``lower()`` maps each letter to one letter as IGNORECASE does;
+    other text takes the plain ``finditer``.  The pattern must not match the empty string."""
     if not text.isascii():
-        yield from pattern.finditer(text)
+        yield from pattern.finditer(text, pos)
         return
     low = text.lower()
     starts: set[int] = set()
     for word in words:
-        at = low.find(word)
+        at = low.find(word, pos)
         while at >= 0:
-            starts.add(at)
+            if not line_start:
+                starts.add(at)
+            else:
+                line = low.rfind("\n", 0, at) + 1
+                if line >= pos and not text[line:at].strip(" \t"):
+                    starts.add(line)
             at = low.find(word, at + 1)
-    end = 0
+    end = pos
     for at in sorted(starts):
         if at < end:
             continue  # inside the previous match: finditer goes on after it
@@ -98,9 +110,11 @@ def matches_at_words(pattern: re.Pattern[str], text: str, words: tuple[str, ...]
             end = m.end()
 
 
-def search_at_words(pattern: re.Pattern[str], text: str, words: tuple[str, ...]) -> re.Match[str] | None:
-    """``pattern.search(text)`` for such a pattern (see :func:`matches_at_words`)."""
-    return next(matches_at_words(pattern, text, words), None)
+def search_at_words(
+    pattern: re.Pattern[str], text: str, words: tuple[str, ...], pos: int = 0, *, line_start: bool = False
+) -> re.Match[str] | None:
+    """``pattern.search(text, pos)`` for such a pattern (see :func:`matches_at_words`)."""
+    return next(matches_at_words(pattern, text, words, pos, line_start=line_start), None)
 
 
 def short(text: str, limit: int = 60) -> str:

@@ -17,7 +17,16 @@ import re
 from sitegen.clean import CleanText
 from sitegen.model import Guidelines, Item
 from sitegen.parse.citations import parse_guideline_text
-from sitegen.parse.common import LayoutResult, Sections, clean_request, collapse, find_heading, heading, short
+from sitegen.parse.common import (
+    LayoutResult,
+    Sections,
+    clean_request,
+    collapse,
+    find_heading,
+    heading,
+    matches_at_words,
+    short,
+)
 
 HOW = heading("HOW THE IMR FINAL DETERMINATION WAS MADE")
 SUMMARY = heading("CLINICAL CASE SUMMARY")
@@ -34,6 +43,8 @@ _LABELS = re.compile(
     r"|(?P<dr>Decision\s+rationale\s*:))",
     re.I | re.M,
 )
+#: The first word of each label (see matches_at_words).
+_LABEL_WORDS = ("claims", "maximus", "expert", "imr", "decision")
 _PREAMBLE = re.compile(r"set\s+forth\s+below\s*:?\s*$|^The\s+Final\s+Determination\s+was\s+based", re.I)
 _STOP_BEFORE = re.compile(
     r"[.!?]\s*$|^(?:Claims\s+Administrator|MAXIMUS|Decision\s+rationale)\b|set\s+forth\s+below", re.I
@@ -133,7 +144,7 @@ def parse_items(items_text: str) -> tuple[list[Item], list[str]]:
 def split_item_body(body: str) -> tuple[str, str, str, list[str]]:
     """The claims administrator line, the MAXIMUS line and the rationale of one item."""
     found: dict[str, tuple[int, int]] = {}
-    for m in _LABELS.finditer(body):
+    for m in matches_at_words(_LABELS, body, _LABEL_WORDS, line_start=True):
         kind = m.lastgroup  # "ca", "mx" or "dr": the pattern's only groups
         if kind not in found:
             found[kind] = (m.start(), m.end())

@@ -22,7 +22,7 @@ from dataclasses import replace
 from sitegen.clean import CleanText
 from sitegen.model import Citation, Guidelines, Item
 from sitegen.parse.citations import _NONE, _ODG, _mtus_citation, _odg_citation, collapse
-from sitegen.parse.common import LayoutResult, Sections, clean_request, short
+from sitegen.parse.common import LayoutResult, Sections, clean_request, matches_at_words, short
 
 
 def _head(body: str) -> re.Pattern[str]:
@@ -60,14 +60,15 @@ _MTUS_DOC = re.compile(
 )
 
 
+#: (name, heading, the heading's first word: see matches_at_words)
 _HEADS = (
-    ("top", _TOP),
-    ("issue", _ISSUE),
-    ("case", _CASE),
-    ("docs", _DOCS),
-    ("guide", _GUIDE),
-    ("rationale", _RATIONALE),
-    ("quals", _QUALS),
+    ("top", _TOP, ("medical",)),
+    ("issue", _ISSUE, ("issue",)),
+    ("case", _CASE, ("case",)),
+    ("docs", _DOCS, ("documents",)),
+    ("guide", _GUIDE, ("medical",)),
+    ("rationale", _RATIONALE, ("rationale",)),
+    ("quals", _QUALS, ("medical",)),
 )
 #: "2. <next item>" left at the end of a section when the sections repeat per item.
 _TRAILING_ITEM_LABEL = re.compile(r"\n[ \t]*\d{1,2}\s*[.)][ \t]+[^\n]*\s*$")
@@ -79,7 +80,7 @@ _SENTENCE_END = re.compile(r"(?<=[a-z0-9)])\.\s+")
 def parse(ct: CleanText) -> LayoutResult:
     text = ct.text
     warnings: list[str] = []
-    found = {name: list(pat.finditer(text)) for name, pat in _HEADS}
+    found = {name: list(matches_at_words(pat, text, words, line_start=True)) for name, pat, words in _HEADS}
     marks = sorted(m.start() for ms in found.values() for m in ms)
 
     def body(m: re.Match[str], per_item: bool = False) -> str:
