@@ -290,16 +290,19 @@ def test_split_build_writes_the_same_files(tmp_path: Path) -> None:
     assert a.pairs == b.pairs and a.post == b.post and a.nb == b.nb and a.forms == b.forms
 
 
-def test_append_clamps_term_frequencies() -> None:
-    """Postings pack ``doc << 8 | min(tf, 255)``, with and without a frequency above 255 in the letter."""
-    from collections import Counter, defaultdict
+def test_term_frequencies_are_clamped(tmp_path: Path) -> None:
+    """Postings pack ``doc << 8 | min(tf, 255)``: a word 300 times in one letter counts 255."""
+    from dataclasses import replace
 
-    from sitegen.search.static_index import _append, _new_array
+    from sitegen.search import static_state_dir
+    from sitegen.search.static_index import _load_state
 
-    table: defaultdict = defaultdict(_new_array)
-    _append(table, Counter({7: 3, 9: 255}), 5 << 8)
-    _append(table, Counter({7: 300, 9: 1}), 6 << 8)
-    assert list(table[7]) == [5 << 8 | 3, 6 << 8 | 255] and list(table[9]) == [5 << 8 | 255, 6 << 8 | 1]
+    letters = sample_letters()
+    letters[0] = replace(letters[0], text=letters[0].text + " zygomatic" * 300)
+    letters[1] = replace(letters[1], text=letters[1].text + " zygomatic" * 254)
+    build_indexes(letters, tmp_path / "site", tmp_path / "ix")
+    state = _load_state(static_state_dir(tmp_path / "ix"))
+    assert sorted(p & 255 for p in state.post[whoosh_index.stem_of("zygomatic")]) == [254, 255]
 
 
 def test_overlay_labels_only_new_values(tmp_path: Path) -> None:

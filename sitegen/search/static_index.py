@@ -635,21 +635,6 @@ class _Writer:
         self.bytes += len(data)
 
 
-def _new_array() -> array:  # type: ignore[type-arg]
-    return array("I")
-
-
-def _append(table: Any, counts: Counter[int], base: int) -> None:
-    """C-level loop: append ``base | min(tf, 255)`` to each key's array in ``table`` (the
-    former build's per-letter step; the build now counts with numpy, :class:`_Analyser`)."""
-    tfs = counts.values()
-    if max(tfs, default=0) <= TF_MAX:  # nearly always: no clamp per posting (a fifth of this loop)
-        packed = map(base.__or__, tfs)
-    else:
-        packed = map(operator.or_, repeat(base), map(min, tfs, repeat(TF_MAX)))
-    deque(map(array.append, map(table.__getitem__, counts.keys()), packed), maxlen=0)
-
-
 #: Letters analysed together (the doc number within a batch takes DOC_BITS bits of a sort key).
 BATCH, DOC_BITS = 1024, 11
 _U64 = np.uint64
