@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from operator import or_
 from functools import cached_property
 
 _TRANSLATE = str.maketrans(
@@ -57,6 +58,7 @@ _TRANSLATE = str.maketrans(
 _TRANSLATE_TEXT = {chr(k): ("" if v is None else v) for k, v in _TRANSLATE.items()}
 _ASCII_ODDITIES = tuple(ch for ch in _TRANSLATE_TEXT if ch.isascii())
 _CONTROL_BYTES = bytes((*range(0, 9), *range(14, 32), 127))
+_NOT_TEXT = frozenset(("", "\0"))  # a blank line, page furniture
 _DROP_AZ = str.maketrans("", "", "ABCDEFGHIJKLMNOPQRSTUVWXYZ")
 _CONTROL = re.compile(r"[\x00-\x08\x0e-\x1f\x7f]")
 _FOOTER = re.compile(r"^\s*(?:-\s*)?Page\s+\d+\s*(?:of\s+\d+)?\s*(?:-\s*)?$", re.I)
@@ -149,7 +151,7 @@ def clean(text: str) -> CleanText:
     has_headers = "determination letter for" in low
     kept = [line.strip() for line in text.split("\n")]
     # Only a line holding "page" (footers) or a page header's words can be furniture.
-    for i in _lines_holding(low, ("page", "etermination letter for") if has_headers else ("page",)):
+    for i in lines_holding(low, ("page", "etermination letter for") if has_headers else ("page",)):
         line = kept[i]
         if has_headers and "etermination letter for" in line.lower():
             found = _PAGE_HEADER.findall(line)
@@ -171,16 +173,23 @@ def clean(text: str) -> CleanText:
     return CleanText(tuple(lines), tuple(dict.fromkeys(case_numbers)))
 
 
-def _lines_holding(low: str, words: tuple[str, ...]) -> list[int]:
+def lines_holding(low: str, words: tuple[str, ...]) -> list[int]:
     """Numbers of the lines of ``low`` that hold any of ``words``, ascending (string searches,
     not a loop over every line: most lines hold none)."""
-    found: set[int] = set()
+    at: set[int] = set()
     for word in words:
         pos = low.find(word)
         while pos >= 0:
-            found.add(low.count("\n", 0, pos))
-            pos = low.find(word, pos + len(word))
-    return sorted(found)
+            at.add(pos)
+            pos = low.find(word, pos + 1)
+    found: list[int] = []
+    line = last = 0
+    for pos in sorted(at):
+        line += low.count("\n", last, pos)
+        last = pos
+        if not found or found[-1] != line:
+            found.append(line)
+    return found
 
 
 def _collapse_blank_runs(lines: list[str]) -> list[str]:
@@ -192,14 +201,10 @@ def _collapse_blank_runs(lines: list[str]) -> list[str]:
     line before it ends a sentence.  A heading is a paragraph of its own
     (wrapped heading lines stay together).
     """
-    text_lines = followed_by_text = 0
-    prev_text = False
-    for line in lines:
-        is_text = bool(line) and line != "\0"
-        if is_text:
-            text_lines += 1
-            followed_by_text += prev_text
-        prev_text = is_text
+    # Counted with map/sum (no Python loop): lines that are text, pairs of adjacent text lines.
+    not_text = list(map(_NOT_TEXT.__contains__, lines))
+    text_lines = len(lines) - sum(not_text)
+    followed_by_text = len(lines) - 1 - sum(map(or_, not_text, not_text[1:])) if lines else 0
     # Double-spaced: hardly any text line is directly followed by another one.
     double_spaced = text_lines >= 4 and followed_by_text <= 0.25 * text_lines
     threshold = 2 if double_spaced else 1

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import re
 
-from sitegen.clean import CleanText
+from sitegen.clean import CleanText, lines_holding
 from sitegen.model import Guidelines, Item
 from sitegen.parse.citations import parse_guideline_text
 from sitegen.parse.common import (
@@ -43,6 +43,8 @@ _LABELS = re.compile(
     r"|(?P<dr>Decision\s+rationale\s*:))",
     re.I | re.M,
 )
+#: Words a decision line ends with (lower-cased): "Upheld", "Overturned", "Uphold", "Overruled".
+_DECISION_WORDS = ("held", "turn", "uphold", "overruled")
 #: The first word of each label (see matches_at_words).
 _LABEL_WORDS = ("claims", "maximus", "expert", "imr", "decision")
 _PREAMBLE = re.compile(r"set\s+forth\s+below\s*:?\s*$|^The\s+Final\s+Determination\s+was\s+based", re.I)
@@ -92,7 +94,8 @@ def parse_items(items_text: str) -> tuple[list[Item], list[str]]:
     """Find "<request>: Upheld" lines and the guideline lines and rationale under each."""
     lines = items_text.split("\n")
     starts: list[tuple[int, int, str, str]] = []  # (first line, decision line, request, decision)
-    for i, line in enumerate(lines):
+    for i in lines_holding(items_text.lower(), _DECISION_WORDS):  # only lines that may end in one
+        line = lines[i]
         tail = line[-14:].lower()
         if "held" not in tail and "turn" not in tail and "uphold" not in tail and "overruled" not in tail:
             continue
