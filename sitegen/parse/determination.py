@@ -24,7 +24,6 @@ from sitegen.parse.common import (
     collapse,
     find_heading,
     heading,
-    matches_at_words,
     short,
 )
 
@@ -45,8 +44,6 @@ _LABELS = re.compile(
 )
 #: Words a decision line ends with (lower-cased): "Upheld", "Overturned", "Uphold", "Overruled".
 _DECISION_WORDS = ("held", "turn", "uphold", "overruled")
-#: The first word of each label (see matches_at_words).
-_LABEL_WORDS = ("claims", "maximus", "expert", "imr", "decision")
 _PREAMBLE = re.compile(r"set\s+forth\s+below\s*:?\s*$|^The\s+Final\s+Determination\s+was\s+based", re.I)
 _STOP_BEFORE = re.compile(
     r"[.!?]\s*$|^(?:Claims\s+Administrator|MAXIMUS|Decision\s+rationale)\b|set\s+forth\s+below", re.I
@@ -147,7 +144,7 @@ def parse_items(items_text: str) -> tuple[list[Item], list[str]]:
 def split_item_body(body: str) -> tuple[str, str, str, list[str]]:
     """The claims administrator line, the MAXIMUS line and the rationale of one item."""
     found: dict[str, tuple[int, int]] = {}
-    for m in matches_at_words(_LABELS, body, _LABEL_WORDS, line_start=True):
+    for m in _LABELS.finditer(body):
         kind = m.lastgroup  # "ca", "mx" or "dr": the pattern's only groups
         if kind not in found:
             found[kind] = (m.start(), m.end())

@@ -24,7 +24,7 @@ import re
 from sitegen.clean import CleanText
 from sitegen.model import Citation, Guidelines, Item
 from sitegen.parse.citations import parse_citation
-from sitegen.parse.common import LayoutResult, Sections, clean_request, collapse, search_at_words, short
+from sitegen.parse.common import LayoutResult, Sections, clean_request, collapse, short
 
 _SUMMARY_HEAD = re.compile(r"^[ \t]*INDEPENDENT\s+MEDICAL\s+REVIEW\s+DECISION\s+AND\s+RATIONALE\s*:?[ \t]*$", re.M | re.I)
 _QUALIFICATIONS = re.compile(r"^[ \t]*Medical\s+Qualifications\s+of\s+the\s+Expert\s+Reviewer\s*:?", re.M | re.I)
@@ -56,20 +56,8 @@ _CLOSING = re.compile(r"\s(?:/[a-z]{1,4}\b|cc\s*:)", re.I)
 _NO_CITATION = re.compile(r"did\s+not\s+(?:cite|provide|base)", re.I)
 
 
-#: The first word of each heading (see search_at_words).
-_HEADING_WORDS = {
-    _SUMMARY_HEAD: ("independent",),
-    _QUALIFICATIONS: ("medical",),
-    _CASE_SUMMARY: ("expert", "case"),
-    _DOCUMENTS: ("documents",),
-    _DETAILED: ("imr",),
-    _DEAR: ("dear", "final"),
-}
-
-
 def _find(pattern: re.Pattern[str], text: str, start: int = 0) -> re.Match[str] | None:
-    """``pattern.search(text, start)`` for one of the headings above."""
-    return search_at_words(pattern, text, _HEADING_WORDS[pattern], start, line_start=True)
+    return pattern.search(text, start)
 
 
 def parse(ct: CleanText) -> LayoutResult:
