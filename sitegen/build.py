@@ -170,6 +170,8 @@ def parse_letter(path: str, source: str, taxonomy_file: str | None) -> Letter:
 
 def make_slim(dg: str, letter: Letter, path: str, spool: SpoolWriter | None = None) -> Slim:
     """The slim record of a letter; with ``spool`` its export lines go to the spool file."""
+    from sitegen.model import copy_with  # dataclasses.replace, without its per-field loop
+
     rec = letter.to_record()
     jsonl = exports.jsonl_line(letter, rec)
     for item in rec["items"]:
@@ -179,7 +181,7 @@ def make_slim(dg: str, letter: Letter, path: str, spool: SpoolWriter | None = No
     if spool is not None:
         ref = spool.add(jsonl, csv)
         jsonl = csv = ""
-    return Slim(dg, replace(letter, text=""), jsonl, csv, path, digest(rec), ref)
+    return Slim(dg, copy_with(letter, text=""), jsonl, csv, path, digest(rec), ref)
 
 
 _STORES: dict[str, Records] = {}

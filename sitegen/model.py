@@ -11,7 +11,9 @@ record documented in ``docs/record.md``.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypeVar
+
+R = TypeVar("R")
 
 #: Letter layouts the parser knows.
 FORMATS = ("determination", "legacy-2013", "professional-review", "unknown")
@@ -33,6 +35,22 @@ CATEGORIES = (
 DECISIONS = ("upheld", "overturned")
 #: Citation sources.
 SOURCES = ("MTUS", "ODG", "other", "none")
+
+
+def copy_with(record: R, **changes: Any) -> R:
+    """``dataclasses.replace(record, **changes)`` for the records below, several times faster:
+    the instance dict is copied and the changed fields set, without replace's per-field Python
+    loop and a second run of ``__init__``.  Equal to what replace gives (same fields, same order);
+    valid because no record here has ``__post_init__``, ``InitVar`` or ``__slots__``."""
+    fields = record.__dataclass_fields__  # type: ignore[attr-defined]
+    for name in changes:
+        if name not in fields:
+            raise TypeError(f"{type(record).__name__} has no field {name!r}")
+    new = object.__new__(type(record))
+    state = new.__dict__
+    state.update(record.__dict__)
+    state.update(changes)
+    return new
 
 
 @dataclass(frozen=True)

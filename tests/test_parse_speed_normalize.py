@@ -1,4 +1,4 @@
-"""Behaviour kept by the parse-stage speed-ups: records built directly keep every field."""
+"""Behaviour kept by the parse-stage speed-ups: normalised items keep every field; copy_with is replace."""
 
 from __future__ import annotations
 
@@ -50,3 +50,23 @@ def test_normalize_citation_cached_result_equals_fresh() -> None:
     assert first == again
     assert first.chapter == "Low Back" and first.key == "odg-low-back"
     assert normalize_citation(first) == first
+
+
+def test_copy_with_equals_dataclasses_replace() -> None:
+    import pickle
+
+    import pytest
+
+    from sitegen.model import Letter, copy_with
+
+    item = _item()
+    letter = Letter(id="a", source="s", format="determination", items=(item,), warnings=("w",), text="body")
+    for record, changes in ((letter, {"text": ""}), (letter, {"items": ()}), (item, {"associated_with": 0}),
+                            (item.guidelines.reviewer[0], {"topic": None})):
+        got, want = copy_with(record, **changes), replace(record, **changes)
+        assert got == want and type(got) is type(want)
+        assert list(vars(got).items()) == list(vars(want).items())
+        assert pickle.dumps(got) == pickle.dumps(want)
+        assert record == replace(record)  # the original is untouched
+    with pytest.raises(TypeError):
+        copy_with(letter, txt="")

@@ -17,10 +17,9 @@ necessary", or a rationale heading without "NOT"; failing all, null with a warni
 from __future__ import annotations
 
 import re
-from dataclasses import replace
 
 from sitegen.clean import CleanText
-from sitegen.model import Citation, Guidelines, Item
+from sitegen.model import Citation, Guidelines, Item, copy_with
 from sitegen.parse.citations import _NONE, _ODG, _mtus_citation, _odg_citation, collapse
 from sitegen.parse.common import LayoutResult, Sections, clean_request, matches_at_words, short
 
@@ -228,7 +227,7 @@ def prose_citations(text: str) -> tuple[Citation, ...]:
         if odg:
             c = _odg_citation(sentence[odg.end():], sentence)
             if c.topic:  # prose: "..., Epidural steroid injections, were used because ..."
-                c = replace(c, topic=_PROSE_TAIL.split(c.topic)[0].strip(" ,") or None)
+                c = copy_with(c, topic=_PROSE_TAIL.split(c.topic)[0].strip(" ,") or None)
             cites.append(c)
         for c in cites:
             key = (c.source, c.document, c.chapter)
