@@ -70,3 +70,17 @@ def test_examples() -> None:
     assert spans(matches_at_words(fields._DOI_PROSE, text, fields._DOI_WORDS)) == spans(fields._DOI_PROSE.finditer(text))
     assert len(list(matches_at_words(fields._DOI_PROSE, text, fields._DOI_WORDS))) == 3
     assert fields.find_date_of_injury("", "injured at work on 5/6/2011 while lifting") == ("2011-05-06", False)
+
+
+SEX_PIECES = ["female", "male", "woman", "man", "gentleman", "lady", "women", "men", "x", "_", "1", " ", "\n", "é", "ß",
+              "management", "treatment", "human", "-", "."]
+
+
+@settings(max_examples=500, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(st.sampled_from(SEX_PIECES), max_size=30).map("".join))
+def test_sex_word_as_with_a_leading_word_boundary(text: str) -> None:
+    import re
+
+    want = re.compile(r"\b" + fields._SEX.pattern).search(text)
+    got = fields._sex_word(text)
+    assert (got and (got.span(), got.group(1))) == (want and (want.span(), want.group(1)))

@@ -127,7 +127,10 @@ _AGE = re.compile(
     r"\b(\d{1,3})\s*[- ]?\s*(?:years?|yrs?|y/o|yo)\b[\s-]*(?:old|of\s+age)?|\b(?:age[d]?|at\s+age)\s*(?:of\s*)?:?\s*(\d{1,3})\b",
     re.I,
 )
-_SEX = re.compile(r"\b(female|male|woman|man|gentleman|lady|women|men)\b")  # on lower-cased text
+# On lower-cased text.  The word boundary before the word is tested in _sex_word(): a pattern
+# that starts with \b gets no fast scan from the re module, one that starts with a word does.
+_SEX = re.compile(r"(female|male|woman|man|gentleman|lady|women|men)\b")
+_WORD_CHAR = re.compile(r"\w")
 _PRONOUN = re.compile(r"(?<!/)\b(she|her|he|his|him)\b(?!/)", re.I)
 
 _MONTHS = {
@@ -251,8 +254,16 @@ def find_age(summary: str) -> int | None:
     return None
 
 
+def _sex_word(low: str) -> re.Match[str] | None:
+    """The first of _SEX's words that starts a word (what ``\\b`` + _SEX would find)."""
+    m = _SEX.search(low)
+    while m and m.start() and _WORD_CHAR.match(low, m.start() - 1):
+        m = _SEX.search(low, m.start() + 1)
+    return m
+
+
 def find_sex(summary: str) -> str | None:
-    m = _SEX.search(summary.lower())
+    m = _sex_word(summary.lower())
     if m:
         word = m.group(1).lower()
         return "female" if word in ("female", "woman", "lady", "women") else "male"
