@@ -832,17 +832,7 @@ def build_site(cfg: SiteConfig, *, strict: bool = False, jobs: int | None = None
             report.parsed = len(letters)
         stages["parse"] = time.perf_counter() - t
         t = time.perf_counter()
-        tax_titles = _taxonomy_titles(cfg)
-        archive = collect([s.letter for s in slim_list], tax_titles,
-                          memo=session.collect_memo if session is not None else None)
         slims = {s.letter.id: s for s in slim_list}
-        stages["collect"] = time.perf_counter() - t
-        report.letters, report.items = len(slim_list), archive.item_count
-        report.mapped = sum(1 for letter in archive.letters for item in letter.items if item.procedure)
-        report.warnings = {l.source: l.warnings for l in archive.letters if l.warnings}
-        if strict:
-            report.check_strict()
-        writer = SiteWriter(tmp)
         if not incremental or cache is None:
             old = Manifest()
         elif session is not None and session.manifest is not None and \
@@ -850,6 +840,20 @@ def build_site(cfg: SiteConfig, *, strict: bool = False, jobs: int | None = None
             old = session.manifest
         else:
             old = cache.load_manifest(cfg.out_dir)
+        if _search_enabled(search) and session is None:  # (serve's threads: no fork beside them)
+            # in collect's order (by id): the search indexes build while the archive is collected
+            by_id = sorted((s.letter for s in slim_list), key=lambda l: l.id)
+            early_search = _start_search(cfg, by_id, slims, memory, cache, old, tmp, pkey)
+        tax_titles = _taxonomy_titles(cfg)
+        archive = collect([s.letter for s in slim_list], tax_titles,
+                          memo=session.collect_memo if session is not None else None)
+        stages["collect"] = time.perf_counter() - t
+        report.letters, report.items = len(slim_list), archive.item_count
+        report.mapped = sum(1 for letter in archive.letters for item in letter.items if item.procedure)
+        report.warnings = {l.source: l.warnings for l in archive.letters if l.warnings}
+        if strict:
+            report.check_strict()
+        writer = SiteWriter(tmp)
         new = Manifest()
         in_place = (session is not None and session.in_place and cache is not None and incremental
                     and old.identity is not None)
@@ -857,8 +861,6 @@ def build_site(cfg: SiteConfig, *, strict: bool = False, jobs: int | None = None
             reuse: Callable[[str, str], bool] = writer.keep
         else:
             reuse = lambda path, origin="": writer.link(cfg.out_dir, path, origin)  # noqa: E731
-        if _search_enabled(search) and not in_place and session is None:  # (serve's threads: no fork beside them)
-            early_search = _start_search(cfg, archive, slims, memory, cache, old, tmp, pkey)
         report.pages = _render(cfg, archive, sources, slims, memory, pkey, writer, n, progress, stages,
                                cache, old, new, report, index.files if index is not None else None, reuse,
                                session, early)
@@ -892,7 +894,8 @@ def build_site(cfg: SiteConfig, *, strict: bool = False, jobs: int | None = None
                             [p for p in old.pages if p not in new.pages and p not in writer.written])
         t = time.perf_counter()
         if _search_enabled(search):
-            report.search = _run_search(cfg, archive, slims, memory, cache, old, new, tmp, pkey, in_place, early_search)
+            report.search = _run_search(cfg, archive.letters, slims, memory, cache, old, new, tmp, pkey, in_place,
+                                        early_search)
             early_search = None
         elif in_place and old.search_key is not None:
             shutil.rmtree(cfg.out_dir / "search", ignore_errors=True)  # as a build without search has none
@@ -1109,11 +1112,11 @@ def _link_or_copy(src: str, dst: str) -> None:
         shutil.copy2(src, dst)
 
 
-def _search_plan(cfg: SiteConfig, archive: Archive, slims: dict[str, Slim], cache: BuildCache | None,
+def _search_plan(cfg: SiteConfig, letters: Sequence[Letter], slims: dict[str, Slim], cache: BuildCache | None,
                  old: Manifest, new: Manifest, pkey: str) -> tuple[list[Slim], list[str]] | None:
-    """Record the search key and letters in ``new``; (changed, removed) when the previous
-    indexes can be updated, None when they are to be built from scratch."""
-    now = {l.id: slims[l.id].digest for l in archive.letters}
+    """Record the search key and ``letters`` (the archive's, in its order) in ``new``; (changed,
+    removed) when the previous indexes can be updated, None when they are to be built from scratch."""
+    now = {l.id: slims[l.id].digest for l in letters}
     skey = digest(render_code_hash(), pkey)
     new.search_key = skey
     new.search_letters = now
@@ -1126,26 +1129,27 @@ def _search_plan(cfg: SiteConfig, archive: Archive, slims: dict[str, Slim], cach
 
 
 #: From this many letters a full build's search stage starts in a forked process as soon as the
-#: archive is collected, and runs beside the page rendering (see :func:`_start_search`).
+#: letters are parsed, and runs beside collect, plan and the page rendering (see :func:`_start_search`).
 EARLY_SEARCH_MIN = 2000
 
 
-def _start_search(cfg: SiteConfig, archive: Archive, slims: dict[str, Slim], memory: dict[str, Letter] | None,
+def _start_search(cfg: SiteConfig, letters: Sequence[Letter], slims: dict[str, Slim], memory: dict[str, Letter] | None,
                   cache: BuildCache | None, old: Manifest, tmp: Path, pkey: str) -> Forked | None:
     """Start building the search indexes from scratch into ``tmp/search`` in a forked child, when
-    that is what the search stage would do: the indexes then build while the pages render, and
-    the build's idle moments (collect, plan and exports use one core; making the search documents
-    too) are filled.  The child inherits the archive; nothing but the stats come back."""
-    if len(archive.letters) < EARLY_SEARCH_MIN or not can_fork():
+    that is what the search stage would do: the indexes then build while the archive is collected
+    and the pages render, and the build's idle moments (collect, plan and exports use one core;
+    making the search documents too) are filled.  ``letters``: the slim letters in the archive's
+    order (by id), before collect.  The child inherits them; nothing but the stats come back."""
+    if len(letters) < EARLY_SEARCH_MIN or not can_fork():
         return None
-    if _search_plan(cfg, archive, slims, cache, old, Manifest(), pkey) is not None:
+    if _search_plan(cfg, letters, slims, cache, old, Manifest(), pkey) is not None:
         return None  # an update of the previous indexes: small, done at the end
-    ordered = [slims[l.id] for l in archive.letters]
+    ordered = [slims[l.id] for l in letters]
     return Forked(_search, LazyLetters(ordered, _letter_loader(cfg, memory, cache)), tmp, cfg,
                   what="the search index build")
 
 
-def _run_search(cfg: SiteConfig, archive: Archive, slims: dict[str, Slim], memory: dict[str, Letter] | None,
+def _run_search(cfg: SiteConfig, letters: Sequence[Letter], slims: dict[str, Slim], memory: dict[str, Letter] | None,
                 cache: BuildCache | None, old: Manifest, new: Manifest, tmp: Path, pkey: str,
                 in_place: bool, started: Forked | None = None) -> dict[str, Any] | None:
     """Update the search indexes for the letters that changed, or build them from scratch.
@@ -1154,7 +1158,7 @@ def _run_search(cfg: SiteConfig, archive: Archive, slims: dict[str, Slim], memor
     updated), or, ``in_place``, is updated inside the output folder.  ``started``: the full
     build :func:`_start_search` began (its result is awaited)."""
     full = _letter_loader(cfg, memory, cache)
-    plan = _search_plan(cfg, archive, slims, cache, old, new, pkey)
+    plan = _search_plan(cfg, letters, slims, cache, old, new, pkey)
     if started is not None:
         return started.result()
     old_search = cfg.out_dir / "search"
@@ -1173,7 +1177,7 @@ def _run_search(cfg: SiteConfig, archive: Archive, slims: dict[str, Slim], memor
                 return _update_search([full(s) for s in changed], removed, tmp, cfg)
             except SitegenError:
                 shutil.rmtree(tmp / "search", ignore_errors=True)
-    stats = _search(LazyLetters([slims[l.id] for l in archive.letters], full), tmp, cfg)
+    stats = _search(LazyLetters([slims[l.id] for l in letters], full), tmp, cfg)
     if in_place and (tmp / "search").is_dir():
         if old_search.exists():
             os.replace(old_search, tmp / "search.old")

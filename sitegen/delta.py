@@ -360,7 +360,7 @@ def _finish(cfg: SiteConfig, session: Any, live: Live, new: Manifest, cache: Bui
         t = time.perf_counter()
         if search:
             old = Manifest(search_key=new.search_key, search_letters=new.search_letters)
-            report.search = b._run_search(cfg, archive, slims, None, cache, old, new, tmp, session.index.key, True)
+            report.search = b._run_search(cfg, archive.letters, slims, None, cache, old, new, tmp, session.index.key, True)
         report.stages["search"] = time.perf_counter() - t
         index = session.index
         wanted = [(str(cfg.content_dir) + "/" + s, s, index.files[s][4]) for s in live.sources.letter_sources]

@@ -46,10 +46,18 @@ def test_early_search_equals_search_at_the_end(tmp_path: Path, monkeypatch: pyte
         started.append(got)
         return got
 
+    collected = build.collect
+
+    def collect(*args, **kwargs):  # type: ignore[no-untyped-def]
+        started.append("collect")
+        return collected(*args, **kwargs)
+
     monkeypatch.setattr(build, "EARLY_SEARCH_MIN", 1)
     monkeypatch.setattr(build, "_start_search", spy)
+    monkeypatch.setattr(build, "collect", collect)
     report = build_site(early, search=True, incremental=False)
-    assert started and started[0] is not None  # the forked search ran
+    assert len(started) == 2 and started[0] not in (None, "collect")  # the forked search ran,
+    assert started[1] == "collect"  # started before the archive was collected
     assert report.search and report.search["documents"] == 5
     a, b = tree(late.out_dir), tree(early.out_dir)
     assert a.keys() == b.keys() and any(k.startswith("search/") for k in a)
@@ -61,7 +69,7 @@ def test_early_search_equals_search_at_the_end(tmp_path: Path, monkeypatch: pyte
     page = next((early.content_dir / "pages").glob("*.md"))
     page.write_text(page.read_text(encoding="utf-8") + "\nOne more line.\n", encoding="utf-8")
     build_site(early, search=True)
-    assert started == [None]
+    assert started == [None, "collect"]
 
 
 def test_failed_early_search_fails_the_build_and_keeps_the_previous_site(tmp_path: Path,
