@@ -75,8 +75,10 @@ def _lookup_alias(alias: str) -> str | None:
     return _ALIAS_TO_CHAPTER.get(collapse(alias).lower())
 
 
+@lru_cache(maxsize=8192)
 def parse_guideline_text(text: str) -> tuple[Citation, ...]:
-    """Parse the text after "Claims Administrator guideline:" / "MAXIMUS guideline:"."""
+    """Parse the text after "Claims Administrator guideline:" / "MAXIMUS guideline:".
+    Cached as written too (lines wrap alike in most letters): a hit skips the collapse."""
     return _parse_collapsed(collapse(text))
 
 
