@@ -22,7 +22,7 @@ import signal
 import sys
 import time
 from concurrent.futures import ProcessPoolExecutor
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable, Iterable, Iterator, Sequence, TypeVar
 
@@ -34,7 +34,7 @@ from sitegen.config import SiteConfig, load_config
 from sitegen.discover import Sources, discover
 from sitegen.errors import BuildError, SitegenError
 from sitegen.forked import Forked, can_fork
-from sitegen.markdown import Page, load_note, load_page
+from sitegen.markdown import load_note, load_page
 from sitegen.model import Letter
 from sitegen.progress import Progress
 from sitegen.spool import SpoolWriter, stream_exports
@@ -582,7 +582,7 @@ def scan_letters(cfg: SiteConfig, sources: Sources, index: LetterIndex) -> list[
         if old is not None and old[3] and old[0] == st.st_size and old[1] == st.st_mtime_ns:
             sha, dg = old[2], old[4]
         else:
-            sha = sha256_file(Path(path))
+            sha = sha256_file(path)
             dg = letter_digest(index.key, source, sha)
             index.dirty = True
         seen[source] = (st.st_size, st.st_mtime_ns, sha, now - st.st_mtime_ns > RACY_NS, dg)
@@ -748,7 +748,7 @@ def build_site(cfg: SiteConfig, *, strict: bool = False, jobs: int | None = None
     keeps the cache in memory between builds of one process (serve); with ``changed`` (the
     paths that changed since its last build) a batch of letter edits takes the edit path of
     :mod:`sitegen.delta`."""
-    wall0, cpu0 = time.perf_counter(), time.process_time()
+    cpu0 = time.process_time()
     live = None
     if session is not None:
         session.finish()
