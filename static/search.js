@@ -312,39 +312,17 @@
       return { total: one.n, forms: one.forms, facets: null, all: all,
                top: k => k > one.ranked.length ? all().top(k) : one.ranked.slice(0, k) };
     }
-    var n = meta.n, hits = new Uint16Array(n), score = new Float64Array(n), need = 0, forms = new Set(), cand = null;
-    /* AND: docs[i] stays a hit when it was one of every earlier clause; its score grows by w * imp[i];
-       cand: the hits so far, ascending (null once unknown: the overlay's) */
+    var n = meta.n, hits = new Uint16Array(n), score = new Float64Array(n), need = 0, forms = new Set();
+    /* AND: docs[i] stays a hit when it was one of every earlier clause; its score grows by w * imp[i] */
     function add(docs, imp, w) {
       var was = need++;
       for (var i = 0; i < docs.length; i++) {
         var d = docs[i];
         if (hits[d] === was) { hits[d] = need; if (imp) score[d] += w * imp[i]; }
       }
-      cand = OV ? null : was ? cand.filter(d => hits[d] === need) : docs;
     }
-    /* a bitmap doc set (a frequent word's, with its best impacts apart in e, or a filter's) ANDed
-       into the hits so far without decoding it: only the hits' bits are tested ("lumbar" is in
-       81% of the letters, "radiculopathy" in 11%) */
-    function lazy(enc, e, w) {
-      var bits = b64(enc.slice(1)), top = e ? docset(e.t) : [], imp = e && b64(e.i), j = 0;
-      need++;
-      cand = cand.filter(d => {
-        if (!(bits[d >> 3] >> (d & 7) & 1)) return false;
-        hits[d] = need;
-        if (e) { while (top[j] < d) j++; score[d] += w * (top[j] === d ? imp[j] : e.f - 0.5); }
-        return true;
-      });
-    }
-    // the rarest words first (the hits so far stay few); the sum of scores is the same
-    clauses.forEach(c => { c.df = c.alts ? c.alts.reduce((s, a) => s + a.df, 0) : 1 / 0; });
-    clauses.slice().sort((x, y) => x.df - y.df).forEach(c => {
+    clauses.forEach(c => {
       if (c.alts) {
-        var a0 = c.alts[0] || {}, e0 = (cache["p/" + a0.shard] || {})[a0.stem];
-        if (cand && !c.alts[1] && e0 && e0.t && e0.d[0] === "b") { // (cand is null with an overlay)
-          (e0.x || []).forEach(f => { forms.add(f); });
-          return lazy(e0.d, e0, weight(a0.df));
-        }
         var ps = c.alts.map(a => {
           var e = (cache["p/" + a.shard] || {})[a.stem], p = e ? postings(e) : null;
           if (OV) p = OV.merged(p, "p", a.stem, a.stem);
@@ -362,8 +340,7 @@
             if (v > best[d]) best[d] = v;
           }
         });
-        ud = Int32Array.from(ud).sort(); // ascending, as every doc list
-        add(ud, Float64Array.from(ud, d => best[d]), 1);
+        add(ud, ud.map(d => best[d]), 1);
       } else {
         // a phrase: letters holding every adjacent pair of its terms (Whoosh drops stop words
         // and renumbers positions, so pairs are of indexed terms), ranked by the pairs' impacts
@@ -382,14 +359,13 @@
     });
     fnames.forEach(f => {
       var row = (facetFiles[f] || []).find(r => r[0] === filters[f]);
-      if (cand && row && row[2][0] === "b") return lazy(row[2]);
       var ds = row ? rowDocs(row) : [];
       add(OV ? Array.from(ds).concat(OV.docs(f, filters[f])) : ds, null); // overlay docs number after the main ones
     });
     if (!need) return { total: 0, top: () => [], forms: forms, facets: null, empty: true };
     if (OV) OV.retire(hits);
-    var docs = cand, total = docs && docs.length;
-    if (!docs) { docs = new Int32Array(n); total = 0; for (var d = 0; d < n; d++) if (hits[d] === need) docs[total++] = d; }
+    var docs = new Int32Array(n), total = 0;
+    for (var d = 0; d < n; d++) if (hits[d] === need) docs[total++] = d;
     var memo = [];
     /* the first k docs by (score desc, doc asc): one pass keeping the k best in order (docs
        come in ascending order, so a doc only displaces a strictly lower score); no sort */

@@ -456,7 +456,7 @@ def _synthetic_letters(n: int = 240) -> list[Any]:
 
 def _expected_ranking(search: Path, words: list[str], decision: str | None = None) -> list[str]:
     """What the client must show for ``words`` (AND), from the index files alone: a letter's
-    score is the sum over its words, rarest word first, of weight(df) x impact, where a letter
+    score is the sum over its words of weight(df) x impact (rounded: summing order aside), where a letter
     outside a frequent word's kept best impacts gets that list's floor - 0.5 (docs/search.md);
     ranked by score, then doc number."""
     import math
@@ -502,9 +502,9 @@ def _expected_ranking(search: Path, words: list[str], decision: str | None = Non
 
 
 def test_and_of_frequent_words_matches_the_oracle(page: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    """Several words (and a word with a decision filter): a frequent word's bitmap is tested
-    only at the letters the rarer words left (never decoded whole); the totals, the ranking of
-    every result and the facet counts equal an independent computation from the index files."""
+    """Several words (and a word with a decision filter), frequent words' doc sets being bitmaps
+    with their best impacts kept apart: the totals, the ranking of every result and the facet
+    counts equal an independent computation from the index files."""
     from sitegen.search import static_index
 
     monkeypatch.setattr(static_index, "FULL", 20)  # lists longer than 20 keep their 10 best impacts apart
@@ -518,7 +518,7 @@ def test_and_of_frequent_words_matches_the_oracle(page: Any, tmp_path: Path, mon
 
     bitmapped = [w for w in ("common", "often", "some") if any(
         (e := _load(p).get(w)) and e["d"][0] == "b" and "t" in e for p in (search / "p").glob("*.js"))]
-    assert {"common", "often"} <= set(bitmapped)  # the case the fast AND handles
+    assert {"common", "often"} <= set(bitmapped)
     rows = _load(search / "v" / "decision.js")
     assert next(r for r in rows if r[0] == "overturned")[2][0] == "b"
     page.goto((site / "search.html").as_uri())
