@@ -23,6 +23,7 @@ def can_fork() -> bool:
 def _child(fn: Callable[..., Any], args: tuple[Any, ...], send: Any, what: str) -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent decides: it kills this process
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    gc.enable()  # the parent may have paused it (sitegen.build._collector_paused)
     try:
         send.send(("ok", fn(*args)))
     except BaseException as err:  # noqa: BLE001 - handed to the parent, which raises it
