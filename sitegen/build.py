@@ -36,7 +36,7 @@ from sitegen.discover import Sources, discover
 from sitegen.errors import BuildError, SitegenError
 from sitegen.forked import Forked, can_fork
 from sitegen.markdown import load_note, load_page
-from sitegen.model import Letter
+from sitegen.model import Letter, copy_with
 from sitegen.progress import Progress
 from sitegen.spool import SpoolWriter, stream_exports
 from sitegen.plan import (CASES_PER_INDEX, Task, case_index_paths, file_key, letter_copies, letters_key, original_url,
@@ -171,8 +171,6 @@ def parse_letter(path: str, source: str, taxonomy_file: str | None) -> Letter:
 
 def make_slim(dg: str, letter: Letter, path: str, spool: SpoolWriter | None = None) -> Slim:
     """The slim record of a letter; with ``spool`` its export lines go to the spool file."""
-    from sitegen.model import copy_with  # dataclasses.replace, without its per-field loop
-
     rec = letter.to_record()
     jsonl = exports.jsonl_line(letter, rec)
     for item in rec["items"]:

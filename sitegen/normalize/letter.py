@@ -21,7 +21,7 @@ def normalize_citation(c: Citation) -> Citation:
         chapter = odg_chapter(chapter) or chapter
     if key == c.key and title == c.title and chapter == c.chapter:
         return c
-    return Citation(c.source, c.document, chapter, c.topic, c.pages, c.raw, key, title)
+    return copy_with(c, key=key, title=title, chapter=chapter)
 
 
 def normalize_item(item: Item, taxonomy: Taxonomy) -> Item:
