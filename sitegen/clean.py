@@ -173,15 +173,21 @@ def clean(text: str) -> CleanText:
     return CleanText(tuple(lines), tuple(dict.fromkeys(case_numbers)))
 
 
+def word_starts(low: str, words: tuple[str, ...], pos: int = 0) -> set[int]:
+    """Every position from ``pos`` on where one of ``words`` occurs in ``low`` (string searches)."""
+    at: set[int] = set()
+    for word in words:
+        i = low.find(word, pos)
+        while i >= 0:
+            at.add(i)
+            i = low.find(word, i + 1)
+    return at
+
+
 def lines_holding(low: str, words: tuple[str, ...]) -> list[int]:
     """Numbers of the lines of ``low`` that hold any of ``words``, ascending (string searches,
     not a loop over every line: most lines hold none)."""
-    at: set[int] = set()
-    for word in words:
-        pos = low.find(word)
-        while pos >= 0:
-            at.add(pos)
-            pos = low.find(word, pos + 1)
+    at = word_starts(low, words)
     found: list[int] = []
     line = last = 0
     for pos in sorted(at):

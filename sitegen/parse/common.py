@@ -6,7 +6,7 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from sitegen.clean import CleanText
+from sitegen.clean import CleanText, word_starts
 from sitegen.model import Item, Reviewer
 
 
@@ -89,17 +89,10 @@ def matches_at_words(
         yield from pattern.finditer(text, pos)
         return
     low = text.lower()
-    starts: set[int] = set()
-    for word in words:
-        at = low.find(word, pos)
-        while at >= 0:
-            if not line_start:
-                starts.add(at)
-            else:
-                line = low.rfind("\n", 0, at) + 1
-                if line >= pos and not text[line:at].strip(" \t"):
-                    starts.add(line)
-            at = low.find(word, at + 1)
+    starts = word_starts(low, words, pos)
+    if line_start:
+        lines = ((low.rfind("\n", 0, at) + 1, at) for at in starts)
+        starts = {line for line, at in lines if line >= pos and not text[line:at].strip(" \t")}
     end = pos
     for at in sorted(starts):
         if at < end:

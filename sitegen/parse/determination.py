@@ -94,7 +94,7 @@ def parse_items(items_text: str) -> tuple[list[Item], list[str]]:
     for i in lines_holding(items_text.lower(), _DECISION_WORDS):  # only lines that may end in one
         line = lines[i]
         tail = line[-14:].lower()
-        if "held" not in tail and "turn" not in tail and "uphold" not in tail and "overruled" not in tail:
+        if not any(word in tail for word in _DECISION_WORDS):
             continue
         m = _DECISION_LINE.match(line)
         if m and m.group("req").strip():
