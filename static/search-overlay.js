@@ -3,6 +3,18 @@
 sgsReg("overlay", function (api) {
   "use strict";
   var cache = api.cache;
+  /* a main postings entry -> {docs, imp, forms}: imp[i] is docs[i]'s impact; a letter outside the
+     best impacts kept apart (e.t) scores just under their floor (e.f) */
+  function postings(e) {
+    if (e.P) return e.P;
+    var docs = api.docset(e.d), imp = api.b64(e.i);
+    if (e.t) {
+      var top = api.docset(e.t), all = new Float32Array(docs.length).fill(e.f - 0.5), j = 0;
+      for (var i = 0; i < top.length; i++) { while (docs[j] !== top[i]) j++; all[j] = imp[i]; }
+      imp = all;
+    }
+    return (e.P = { docs: docs, imp: imp, forms: e.x || [] });
+  }
   /* o/x ships each letter's facet values as indexes into fv ([facet, value] pairs); expanded once */
   function expand(fv, m) {
     var out = {};
@@ -30,9 +42,9 @@ sgsReg("overlay", function (api) {
   return {
     /* round 2: the overlay file of a stem or (with pair) a stem pair, when the overlay has one */
     need: function (stem, need, pair) { var f = pair ? file("b", pair) : file("p", stem); if (f) need.add(f); },
-    /* main postings (or null) + the overlay's rows; n counts the live letters (idf) */
-    merged: function (main, kind, key, stem) {
-      var x = ox(), r = rows(kind, key), m = main ? main.docs.length : 0, live = 0, i;
+    /* a main postings entry (or none) + the overlay's rows; n counts the live letters (idf) */
+    merged: function (e, kind, key, stem) {
+      var x = ox(), r = rows(kind, key), main = e ? postings(e) : null, m = main ? main.docs.length : 0, live = 0, i;
       var ds = new Int32Array(m + r.length), imp = new Float32Array(m + r.length);
       if (main) { ds.set(main.docs); imp.set(main.imp); }
       for (i = 0; i < r.length; i++) { ds[m + i] = r[i][0]; imp[m + i] = r[i][1]; } // overlay docs number after the main ones
@@ -40,12 +52,12 @@ sgsReg("overlay", function (api) {
       return { docs: ds, imp: imp, n: live, forms: main ? main.forms : [] };
     },
     docs: docs,
-    /* retired doc numbers are no hits */
-    retire: function (hits) { for (var d in ox().del) hits[d] = 0; },
+    /* the doc numbers left when the retired ones are taken out */
+    retire: function (docs) { var del = ox().del; return docs.filter(function (d) { return !(d in del); }); },
     /* precomputed counts of a frequent stem, minus retired letters in its main postings, plus
        the overlay's letters holding it; rows: [slug, label, letters, count] */
     fc: function (rowsF, f, entry, stem, labels) {
-      var x = ox(), delta = {}, inMain = new Set(api.postings(entry).docs);
+      var x = ox(), delta = {}, inMain = new Set(postings(entry).docs);
       var bump = function (fs, by) { (fs[f] || []).forEach(function (v) { delta[v] = (delta[v] || 0) + by; }); };
       for (var d in x.del) if (inMain.has(+d)) bump(x.del[d], -1);
       rows("p", stem).forEach(function (r) { if (x.add[r[0]]) bump(x.add[r[0]], 1); });

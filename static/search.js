@@ -46,26 +46,30 @@
   }
   /* a doc set -> ascending doc numbers (Int32Array) */
   function docset(enc) {
-    if (enc[0] === "c") { // complement within 0..n-1
-      var dot = enc.indexOf("."), n = +enc.slice(1, dot), not = docset("v" + enc.slice(dot + 1)), all = new Int32Array(n - not.length), k = 0, m = 0;
-      for (var x = 0; x < n; x++) { if (k < not.length && not[k] === x) k++; else all[m++] = x; }
-      return all.subarray(0, m);
+    if (enc[0] !== "v") return setBits(bitmap(enc));
+    var bytes = b64(enc.slice(1)), out = new Int32Array(bytes.length), o = 0;
+    var d = -1, val = 0, shift = 0;
+    for (var j = 0; j < bytes.length; j++) {
+      val |= (bytes[j] & 127) << shift;
+      if (bytes[j] & 128) { shift += 7; continue; }
+      d += val + 1; out[o++] = d; val = 0; shift = 0;
     }
-    var bytes = b64(enc.slice(1)), out, o = 0;
-    if (enc[0] === "b") {
-      out = new Int32Array(bytes.length * 8);
-      for (var i = 0; i < bytes.length; i++) {
-        var v = bytes[i];
-        while (v) { var low = v & -v; out[o++] = i * 8 + (31 - Math.clz32(low)); v ^= low; }
-      }
-    } else {
-      out = new Int32Array(bytes.length);
-      var d = -1, val = 0, shift = 0;
-      for (var j = 0; j < bytes.length; j++) {
-        val |= (bytes[j] & 127) << shift;
-        if (bytes[j] & 128) { shift += 7; continue; }
-        d += val + 1; out[o++] = d; val = 0; shift = 0;
-      }
+    return out.subarray(0, o);
+  }
+  /* a bitmap ("b") or complement ("c<n>.": the docs 0..n-1 but the varints' ones) doc set as a bitmap */
+  function bitmap(enc) {
+    if (enc[0] === "b") return b64(enc.slice(1));
+    var dot = enc.indexOf("."), n = +enc.slice(1, dot), by = new Uint8Array(n + 7 >> 3).fill(255);
+    by[by.length - 1] = (1 << n - 8 * by.length + 8) - 1;
+    docset("v" + enc.slice(dot + 1)).forEach(d => { by[d >> 3] ^= 1 << (d & 7); });
+    return by;
+  }
+  /* a bitmap's set bits (bit i of byte b: doc 8b + i) */
+  function setBits(bytes) {
+    var out = new Int32Array(bytes.length * 8), o = 0;
+    for (var i = 0; i < bytes.length; i++) {
+      var v = bytes[i];
+      while (v) { var low = v & -v; out[o++] = i * 8 + (31 - Math.clz32(low)); v ^= low; }
     }
     return out.subarray(0, o);
   }
@@ -78,23 +82,6 @@
     }
     return out;
   }
-  var decoded = new WeakMap();
-  /* -> {docs, imp}: imp[i] is docs[i]'s impact (typed arrays, decoded once) */
-  function postings(e) {
-    var got = decoded.get(e);
-    if (got) return got;
-    var docs = docset(e.d), imp = b64(e.i);
-    if (e.t) { // only the best impacts are listed (docs e.t, ties at the floor e.f in doc order):
-      // the others score just under the floor (at most e.f), so the listed rank first
-      var top = docset(e.t), all = new Float32Array(docs.length).fill(e.f - 0.5), j = 0;
-      for (var i = 0; i < top.length; i++) { while (docs[j] !== top[i]) j++; all[j] = imp[i]; }
-      imp = all;
-    }
-    got = { docs: docs, imp: imp, n: e.n, forms: e.x || [] };
-    decoded.set(e, got);
-    return got;
-  }
-
   /* ------------------------------------------------------------ dictionary */
   var meta = null, stops = null;
   function ready() {
@@ -106,11 +93,7 @@
       return m;
     });
   }
-  function fileKey(k) {
-    var out = "";
-    for (var c of k) out += /^[a-z0-9]$/i.test(c) && c.charCodeAt(0) < 128 ? c : "_" + c.codePointAt(0).toString(16) + "_";
-    return out || "_";
-  }
+  function fileKey(k) { return k.replace(/[^a-zA-Z0-9]/gu, c => "_" + c.codePointAt(0).toString(16) + "_") || "_"; }
   /* a form's dictionary shard: its first depth[first character] characters (code points) */
   function depthOf(form) { var c = Array.from(form); return c.length ? (meta.depth || {})[c[0]] || 1 : 1; }
   function shardKey(form) { return Array.from(form).slice(0, depthOf(form)).join(""); }
@@ -228,7 +211,7 @@
       var single = wantFacets && meta.fcmin && !fnames.length && clauses.length === 1 && clauses[0].word && !clauses[0].prefix;
       var facetLoads = (wantFacets ? (single ? ["labels"] : meta.facets) : fnames).map(f => load("v/" + f));
       if (meta.o) facetLoads.push(load("o/x"), load("overlay").then(mk => {
-        OV = mk({ cache: cache, meta: meta, postings: postings, shardKey: shardKey, fileKey: fileKey, fnv1a: fnv1a });
+        OV = mk({ cache: cache, meta: meta, docset: docset, b64: b64, shardKey: shardKey, fileKey: fileKey, fnv1a: fnv1a });
       }));
       // round 1: dictionary shards (facet files in parallel)
       var res = Promise.all(clauses.map(c => {
@@ -265,6 +248,7 @@
           var facetFiles = {};
           meta.facets.forEach(f => { facetFiles[f] = cache["v/" + f]; });
           var r = evaluate(clauses, fnames, filters, facetFiles);
+          mark("eval");
           // round 3 starts now, before the facet counts are made
           phase = 3;
           r.top(upto || PAGE).forEach(fragment);
@@ -305,6 +289,49 @@
     if (p) p.forEach(s => { c.forms.forEach(f => { if (f[1] === s.stem) forms.add(f[0]); }); });
     return { n: e.n, forms: forms, ranked: Array.from(docs.keys()).sort((x, y) => imp[y] - imp[x] || x - y).map(i => docs[i]) };
   }
+  /* A clause of an AND as a source of letters: ds (ascending docs) or by (a bitmap); imp (ds's
+     impacts) or top (the best impacts kept apart, {ds, imp}: the others score f - 0.5); w weighs
+     the impacts (0: a filter); n says about how many.  Only the smallest list is decoded and
+     the others are looked up at its letters (a bitmap bit by bit); the bitmaps are ANDed byte
+     by byte when no list is smaller.  Plain loops: a cold query runs them in V8's interpreter. */
+  function docsOf(e) { return e.D || (e.D = docset(e.d)); }
+  /* a postings entry ({d, n, i: impacts, x: word forms, t: the docs of the best impacts, f: their
+     floor}) or a facet value's doc set entry ({d, n}) as a source */
+  function setSrc(e, w) {
+    var imp = e.i && b64(e.i), s = { w: w, x: e.x || [], f: e.f - 0.5, n: e.n };
+    if (e.d[0] !== "v" && (e.t || !imp)) s.by = bitmap(e.d); else s.n = (s.ds = docsOf(e)).length;
+    if (e.t) s.top = { ds: docset(e.t), imp: imp }; else s.imp = imp;
+    return s;
+  }
+  /* a postings entry (a stem's or a stem pair's) with the overlay's letters, or null when empty */
+  function scored(e, kind, key, stem, df) {
+    if (!OV) return e && e.n ? setSrc(e, weight(df === undefined ? e.n : df)) : null;
+    var p = OV.merged(e, kind, key, stem);
+    return p.docs.length ? { n: p.docs.length, ds: p.docs, imp: p.imp, w: weight(p.n), x: p.forms } : null;
+  }
+  /* a facet value's doc set entry */
+  function entry(row) { return row.e || (row.e = { d: row[2], n: meta.n }); }
+  /* the docs (ascending) that s has */
+  function keep(s, docs) {
+    var out = [], k = 0, ds = s.ds, by = s.by;
+    for (var i = 0; i < docs.length; i++) {
+      var d = docs[i];
+      if (by) { if (by[d >> 3] >> (d & 7) & 1) out.push(d); continue; }
+      while (k < ds.length && ds[k] < d) k++;
+      if (ds[k] === d) out.push(d);
+    }
+    return out;
+  }
+  /* w x the impact of each of docs (ascending, all of them s's) */
+  function scores(s, docs) {
+    var t = s.top || s, ds = t.ds, f = s.top ? s.f : 0, out = new Float64Array(docs.length), k = 0;
+    for (var i = 0; i < docs.length; i++) {
+      var d = docs[i];
+      while (k < ds.length && ds[k] < d) k++;
+      out[i] = s.w * (ds[k] === d ? t.imp[k] : f);
+    }
+    return out;
+  }
   function evaluate(clauses, fnames, filters, facetFiles, full) {
     var one = !full && single(clauses, fnames), whole = null;
     if (one) {
@@ -312,60 +339,64 @@
       return { total: one.n, forms: one.forms, facets: null, all: all,
                top: k => k > one.ranked.length ? all().top(k) : one.ranked.slice(0, k) };
     }
-    var n = meta.n, hits = new Uint16Array(n), score = new Float64Array(n), need = 0, forms = new Set();
-    /* AND: docs[i] stays a hit when it was one of every earlier clause; its score grows by w * imp[i] */
-    function add(docs, imp, w) {
-      var was = need++;
-      for (var i = 0; i < docs.length; i++) {
-        var d = docs[i];
-        if (hits[d] === was) { hits[d] = need; if (imp) score[d] += w * imp[i]; }
-      }
-    }
+    var srcs = [], none = false, forms = new Set();
+    var use = s => { if (s) { srcs.push(s); (s.x || []).forEach(f => { forms.add(f); }); } else none = true; };
     clauses.forEach(c => {
       if (c.alts) {
-        var ps = c.alts.map(a => {
-          var e = (cache["p/" + a.shard] || {})[a.stem], p = e ? postings(e) : null;
-          if (OV) p = OV.merged(p, "p", a.stem, a.stem);
-          return p && p.docs.length ? { p: p, df: OV ? p.n : a.df } : null;
-        }).filter(Boolean);
-        ps.forEach(x => { x.p.forms.forEach(f => { forms.add(f); }); });
-        if (ps.length === 1) { add(ps[0].p.docs, ps[0].p.imp, weight(ps[0].df)); return; }
+        var ps = c.alts.map(a => scored((cache["p/" + a.shard] || {})[a.stem], "p", a.stem, a.stem, a.df)).filter(Boolean);
+        if (ps.length < 2) return use(ps[0]);
         // several stems (a prefix): a letter scores its best stem
-        var best = new Float64Array(n), ud = [];
-        ps.forEach(x => {
-          var w = weight(x.df), ds = x.p.docs, imp = x.p.imp;
+        var best = new Float64Array(meta.n).fill(-1), ud = [];
+        ps.forEach(s => {
+          var ds = s.ds || setBits(s.by), v = scores(s, ds);
           for (var i = 0; i < ds.length; i++) {
-            var d = ds[i], v = w * imp[i];
-            if (!best[d]) ud.push(d);
-            if (v > best[d]) best[d] = v;
+            var d = ds[i];
+            if (best[d] < 0) ud.push(d);
+            if (v[i] > best[d]) best[d] = v[i];
           }
+          s.x.forEach(f => { forms.add(f); });
         });
-        add(ud, ud.map(d => best[d]), 1);
+        ud = Int32Array.from(ud).sort();
+        use({ n: ud.length, ds: ud, imp: Float64Array.from(ud, d => best[d]), w: 1 });
       } else {
         // a phrase: letters holding every adjacent pair of its terms (Whoosh drops stop words
         // and renumbers positions, so pairs are of indexed terms), ranked by the pairs' impacts
-        if (c.parts.some(a => !a)) { add([], null); return; }
+        if (c.parts.some(a => !a)) return use(null);
         c.parts.forEach((a, i) => {
           c.forms.forEach(f => { if (f[1] === a.stem) forms.add(f[0]); });
           if (!i) return;
           var key = c.parts[i - 1].stem + " " + a.stem;
-          var be = (cache["b/" + (fnv1a(key) % meta.nb)] || {})[key];
-          var p = be ? postings(be) : null;
-          if (OV) p = OV.merged(p, "b", key, c.parts[i - 1].stem);
-          if (!p || !p.docs.length) { add([], null); return; }
-          add(p.docs, p.imp, weight(p.n));
+          use(scored((cache["b/" + (fnv1a(key) % meta.nb)] || {})[key], "b", key, c.parts[i - 1].stem));
         });
       }
     });
     fnames.forEach(f => {
       var row = (facetFiles[f] || []).find(r => r[0] === filters[f]);
-      var ds = row ? rowDocs(row) : [];
-      add(OV ? Array.from(ds).concat(OV.docs(f, filters[f])) : ds, null); // overlay docs number after the main ones
+      // overlay docs number after the main ones
+      var ds = OV && Array.from(row ? docsOf(entry(row)) : []).concat(OV.docs(f, filters[f]));
+      use(OV ? { n: ds.length, ds: ds, w: 0 } : row && setSrc(entry(row), 0));
     });
-    if (!need) return { total: 0, top: () => [], forms: forms, facets: null, empty: true };
-    if (OV) OV.retire(hits);
-    var docs = new Int32Array(n), total = 0;
-    for (var d = 0; d < n; d++) if (hits[d] === need) docs[total++] = d;
+    if (!srcs.length && !none) return { total: 0, top: () => [], forms: forms, facets: null, docs: null };
+    // the smallest listed clause's letters, or the set bits of every bitmap ANDed when no list is
+    // smaller than a bitmap; kept where every other clause has them (smallest first)
+    var docs = [], by = n => srcs.filter(s => !s.by === !n).sort((a, b) => a.n - b.n), lists = by(0), maps = by(1);
+    if (!none) {
+      if (lists.length && (!maps.length || lists[0].n <= maps[0].n)) docs = lists.shift().ds;
+      else {
+        var and = maps.shift().by.slice();
+        maps.forEach(s => { for (var i = 0; i < and.length; i++) and[i] &= s.by[i]; });
+        docs = setBits(and); maps = [];
+      }
+      lists.concat(maps).forEach(s => { docs = keep(s, docs); });
+      if (OV) docs = OV.retire(docs);
+    }
+    // scores summed in clause order (as a letter-by-letter sum would be)
+    var total = docs.length, score = new Float64Array(total);
+    srcs.forEach(s => {
+      if (!s.w) return;
+      var c = scores(s, docs);
+      for (var i = 0; i < total; i++) score[i] += c[i];
+    });
     var memo = [];
     /* the first k docs by (score desc, doc asc): one pass keeping the k best in order (docs
        come in ascending order, so a doc only displaces a strictly lower score); no sort */
@@ -373,38 +404,32 @@
       if (memo.length < Math.min(k, total)) {
         var bd = new Int32Array(k), bs = new Float64Array(k), m = 0;
         for (var i = 0; i < total; i++) {
-          var dd = docs[i], s = score[dd];
+          var s = score[i];
           if (m === k && s <= bs[k - 1]) continue;
           var j = m < k ? m++ : k - 1;
           while (j > 0 && bs[j - 1] < s) { bs[j] = bs[j - 1]; bd[j] = bd[j - 1]; j--; }
-          bs[j] = s; bd[j] = dd;
+          bs[j] = s; bd[j] = docs[i];
         }
         memo = Array.from(bd.subarray(0, m));
       }
       return memo.slice(0, k);
     };
-    return { total: total, top: top, forms: forms, facets: null, hits: hits, need: need };
-  }
-  /* a facet value's doc set, decoded once */
-  var rowSets = new WeakMap();
-  function rowDocs(row) {
-    var ds = rowSets.get(row);
-    if (!ds) rowSets.set(row, ds = docset(row[2]));
-    return ds;
+    return { total: total, top: top, forms: forms, facets: null, docs: docs };
   }
   /* every facet value's count among the hits */
   function counts(res, fnames, filters, facetFiles) {
     if (res.all) res = res.all();
-    var out = {}, hits = res.hits, need = res.need;
-    if (!hits) return null;
+    if (!res.docs) return null;
+    var out = {}, hits = new Uint8Array(meta.n), on = d => hits[d] === 1;
+    res.docs.forEach(d => { hits[d] = 1; });
     meta.facets.forEach(f => {
       var rowsF = (facetFiles[f] || []).map(r => {
-        var ds = rowDocs(r), k = 0, i;
-        for (i = 0; i < ds.length; i++) if (hits[ds[i]] === need) k++;
-        if (OV) OV.docs(f, r[0]).forEach(d => { if (hits[d] === need) k++; });
+        var ds = docsOf(entry(r)), k = 0, i;
+        for (i = 0; i < ds.length; i++) if (hits[ds[i]]) k++;
+        if (OV) k += OV.docs(f, r[0]).filter(on).length;
         return [r[0], r[1], k];
       });
-      if (OV) OV.newValues(rowsF, f, hits, need);
+      if (OV) OV.newValues(rowsF, f, hits, 1);
       out[f] = rowsF.filter(r => r[2] > 0 || filters[f] === r[0]);
     });
     return out;
@@ -473,7 +498,7 @@
       });
     });
   };
-  window.sgsSearch = { run: run, parse: parse, display: display, ready: ready, snippet: snippet };
+  window.sgsSearch = { ready: ready, snippet: snippet }; // for tests
   ready().catch(() => { /* reported by the first search */ }); // meta.js is part of start-up, not of a query
 
   /* ------------------------------------------------------------ page UI */

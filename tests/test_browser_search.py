@@ -433,15 +433,17 @@ def test_long_dictionary_keys(page: Any, tmp_path: Path, monkeypatch: pytest.Mon
 
 # ---------------------------------------------------------------- AND of frequent words, against an oracle
 
-def _synthetic_letters(n: int = 240) -> list[Any]:
+def _synthetic_letters(n: int = 243) -> list[Any]:
     """``n`` letters whose words have set frequencies ("common" in ~70%, "often" ~40%, "some"
-    ~20%, "rare" ~5%, "filler" in all), one decision each: frequent words get bitmap doc sets."""
+    ~20%, "rare" ~5%, "filler" in ~97%), one decision each: frequent words get bitmap doc sets,
+    "filler" a complement (the few letters without it; ``n`` is not a multiple of 8, so the
+    complement's last byte is partly outside the archive)."""
     import random
     from dataclasses import replace
 
     rnd = random.Random(7)
     base = sample_letters()[0]
-    vocab = [("common", 0.7), ("often", 0.4), ("some", 0.2), ("rare", 0.05), ("filler", 1.0)]
+    vocab = [("common", 0.7), ("often", 0.4), ("some", 0.2), ("rare", 0.05), ("filler", 0.97)]
     out = []
     for i in range(n):
         words = [w for w, p in vocab if rnd.random() < p for _ in range(rnd.randint(1, 3))]
@@ -519,13 +521,16 @@ def test_and_of_frequent_words_matches_the_oracle(page: Any, tmp_path: Path, mon
     bitmapped = [w for w in ("common", "often", "some") if any(
         (e := _load(p).get(w)) and e["d"][0] == "b" and "t" in e for p in (search / "p").glob("*.js"))]
     assert {"common", "often"} <= set(bitmapped)
+    for w in ("filler", "padd"):  # stems of complements: "filler padding" ANDs two of them, last bytes included
+        assert any((e := _load(p).get(w)) and e["d"][0] == "c" and "t" in e for p in (search / "p").glob("*.js")), w
     rows = _load(search / "v" / "decision.js")
     assert next(r for r in rows if r[0] == "overturned")[2][0] == "b"
     page.goto((site / "search.html").as_uri())
     page.wait_for_function("typeof window.benchRun === 'function'")
     for query, decision in [("rare common", None), ("common rare", None), ("some often", None), ("often common", None),
                             ("some often common", None), ("rare some often common", None), ("some", "overturned"), ("often", "overturned"),
-                            ("common often", "overturned")]:
+                            ("common often", "overturned"), ("filler", None), ("filler rare", None), ("common filler", None), ("filler padding", None),
+                            ("filler often", "upheld"), ("filler", "overturned")]:
         expected = _expected_ranking(search, query.split(), decision)
         filters = {"decision": decision} if decision else {}
         got = bench(page, query, filters, n=len(expected) or 1, facets=True)
