@@ -11,6 +11,12 @@ serves WORK_DIR/site on localhost (``benchmarks/static_server.py``, HTTP/1.1 kee
 in headless Chromium, counting transferred bytes and request rounds from Playwright's
 request events.  Prints one JSON object.  Pagefind (``pip install 'pagefind[bin]'``) is a
 benchmark-only dependency.
+
+``--no-devtools N`` also times each sitegen query cold N times in a Chromium started *without*
+a DevTools connection (one fresh browser and profile per run; the page runs ``benchRun`` itself
+and reports to the server): Playwright drives Chromium over the DevTools protocol, whose network
+events cost the browser and the driver CPU on every request, which a reader's browser does not
+spend (``docs/benchmarks.md``, fifth session).
 """
 
 from __future__ import annotations
@@ -264,6 +270,56 @@ def grow_overlay(letters_pickle: Path, count: int, site: Path, ix: Path) -> dict
             "o_bytes": sum(p.stat().st_size for p in (site / "search" / "o").rglob("*.js"))}
 
 
+BENCH_PAGE_SCRIPT = """<script>
+addEventListener("load", () => setTimeout(() => {
+  window.benchRun(JSON.parse(decodeURIComponent(location.hash.slice(1)))).then(r => {
+    new Image().src = "/__result?" + encodeURIComponent(JSON.stringify({ms: r.total_ms, results: r.results, urls: r.urls, phases: r.phases}));
+  });
+}, SETTLE_MS));
+</script>
+</body>"""
+
+
+def cold_without_devtools(site: Path, port: int, results: Any, queries: list[tuple[str, str, dict[str, str], bool]],
+                          repeat: int, settle_ms: int = 1000) -> dict[str, Any]:
+    """Each query ``repeat`` times cold in a Chromium with no DevTools client: a fresh browser and
+    profile per run loads ``search-bench.html`` (``search.html`` plus a script that runs the query
+    ``settle_ms`` after the load event and reports through ``static_server.py``'s ``/__result``).
+    ``results``: the server's standard output.  Returns per query the median ms, range and phases."""
+    import select
+    import statistics
+    import tempfile
+    from urllib.parse import quote
+
+    page = site / "search-bench.html"
+    page.write_text((site / "search.html").read_text().replace("</body>", BENCH_PAGE_SCRIPT.replace("SETTLE_MS", str(settle_ms))))
+    rows: dict[str, Any] = {}
+    try:
+        for label, term, filters, facets in queries:
+            runs = []
+            for _ in range(repeat):
+                profile = tempfile.mkdtemp(prefix="sg-bench-chromium-")
+                arg = quote(json.dumps({"term": term, "filters": filters, "n": 10, "facets": facets}))
+                ch = subprocess.Popen([os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium"), *CHROMIUM_ARGS, f"--user-data-dir={profile}",
+                                       f"http://127.0.0.1:{port}/{page.name}#{arg}"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+                try:
+                    ready, _, _ = select.select([results], [], [], 60)
+                    if not ready:
+                        raise SystemExit(f"no result from Chromium for {label!r} within 60 s")
+                    runs.append(json.loads(results.readline()))
+                finally:
+                    ch.kill()
+                    ch.wait()
+                    shutil.rmtree(profile, ignore_errors=True)
+            ms = sorted(r["ms"] for r in runs)
+            rows[label] = {"hits": runs[0]["results"], "ms": round(statistics.median(ms), 1), "ms_range": [round(ms[0], 1), round(ms[-1], 1)],
+                           "phases": {k: round(statistics.median(r["phases"][k] for r in runs), 1) for k in runs[0]["phases"] if k != "t0"},
+                           "same_urls": all(r["urls"] == runs[0]["urls"] for r in runs)}
+    finally:
+        page.unlink(missing_ok=True)
+    return rows
+
+
 def main() -> int:
     ap = argparse.ArgumentParser()
     ap.add_argument("corpus", type=Path)
@@ -281,6 +337,9 @@ def main() -> int:
                          "or Python's http.server (HTTP/1.0, a connection per request; the earlier runs' server)")
     ap.add_argument("--only", action="append", default=[], metavar="LABEL",
                     help="run only this query (a label of QUERIES, e.g. 'two words'; repeatable)")
+    ap.add_argument("--no-devtools", type=int, default=0, metavar="N",
+                    help="also run each sitegen query N times cold in a Chromium started without DevTools (keep-alive server only)")
+    ap.add_argument("--skip-playwright", action="store_true", help="with --no-devtools: only those runs (no bytes, rounds or warm times)")
     a = ap.parse_args()
     site = a.work / "site"
     out: dict[str, Any] = {}
@@ -304,9 +363,15 @@ def main() -> int:
     else:  # HTTP/1.1 keep-alive, like any real static host (see static_server.py)
         cmd = [sys.executable, str(ROOT / "benchmarks" / "static_server.py"), str(port), str(site)]
     out["server"] = a.server
-    srv = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    if a.no_devtools and a.server != "keepalive":
+        ap.error("--no-devtools needs the keep-alive server (its /__result endpoint)")
+    srv = subprocess.Popen(cmd, stdout=subprocess.PIPE if a.no_devtools else subprocess.DEVNULL, stderr=subprocess.DEVNULL, text=True)
     time.sleep(1)
     try:
+        if a.no_devtools:
+            picked = [(l, t, f, False) for l, t, f in QUERIES if not a.only or l in a.only]
+            picked[1:1] = [(l + " + all facets", t, f, True) for l, t, f, _ in picked[:1] if l == "common word"]
+            out.setdefault("sitegen", {})["queries_no_devtools"] = cold_without_devtools(site, port, srv.stdout, picked, a.no_devtools)
         from playwright.sync_api import sync_playwright
 
         with sync_playwright() as pw:
@@ -314,7 +379,7 @@ def main() -> int:
             engines = [("sitegen", "search.html", SG_SETUP, SG_QUERY)]
             if not a.skip_pagefind:
                 engines.append(("pagefind", "pagefind.html", PF_SETUP, PF_QUERY))
-            for name, page_url, setup, query in engines:
+            for name, page_url, setup, query in ([] if a.skip_playwright else engines):
                 rows = {}
                 for label, term, filters in QUERIES:
                     if a.only and label not in a.only:

@@ -66,6 +66,7 @@ def main() -> int:
                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     time.sleep(1)
     runs: dict[Path, list[tuple[float, float]]] = collections.defaultdict(list)
+    phases: dict[Path, list[dict[str, float]]] = collections.defaultdict(list)
     self_ms: dict[Path, collections.Counter[str]] = collections.defaultdict(collections.Counter)
     trace = Path(tempfile.mkdtemp()) / "trace.json"
     try:
@@ -95,6 +96,7 @@ def main() -> int:
                             self_ms[client][f'{cf["functionName"] or "(anonymous)"} {cf["url"].rsplit("/", 1)[-1]}:{cf["lineNumber"]}'.strip()] += dt / 1000 / a.repeat
                     ctx.close()
                     runs[client].append((_main_thread_cpu_ms(trace), res["total_ms"]))
+                    phases[client].append(res.get("phases") or {})
             b.close()
     finally:
         srv.terminate()
@@ -103,6 +105,9 @@ def main() -> int:
         got = runs[client]
         print(f"{client.name}: {a.query!r} {filters or ''} main-thread CPU median {statistics.median(c for c, _ in got):.1f} ms "
               f"(min {min(c for c, _ in got):.1f}), total_ms median {statistics.median(t for _, t in got):.1f} over {len(got)} cold runs")
+        marks = [k for k in phases[client][0] if k != "t0"]
+        print("    phase marks (median ms since the query started): " +
+              ", ".join(f"{k} {statistics.median(p[k] for p in phases[client]):.1f}" for k in marks))
         for name, ms in self_ms[client].most_common(15):
             print(f"    {ms:7.2f} ms  {name}")
     return 0

@@ -10,6 +10,10 @@ ten small requests at once take it tens of milliseconds, far more than any stati
 a CDN) needs.  This server is what the search benchmark measures against by default
 (``bench_search.py --server http.server`` keeps the old one).  Files are served as they are (no
 compression), so the byte counts do not depend on the server.
+
+``GET /__result?<text>`` prints the decoded text as one line on standard output and answers 204:
+a page in a browser started without DevTools (``bench_search.py --no-devtools``) reports its
+measurement this way.
 """
 
 from __future__ import annotations
@@ -45,6 +49,11 @@ async def _handle(reader: asyncio.StreamReader, writer: asyncio.StreamWriter, ro
             lines = head.decode("latin-1").split("\r\n")
             method, target, _ = (lines[0].split(" ") + ["", ""])[:3]
             close = any(l.lower().startswith("connection:") and "close" in l.lower() for l in lines[1:])
+            if target.startswith("/__result?"):
+                print(unquote(target.split("?", 1)[1]), flush=True)
+                writer.write(b"HTTP/1.1 204 No Content\r\nContent-Length: 0\r\nConnection: keep-alive\r\n\r\n")
+                await writer.drain()
+                continue
             p = _resolve(root, target) if method in ("GET", "HEAD") else None
             if p is None:
                 body, status, ctype = b"not found", "404 Not Found", "text/plain"
