@@ -245,15 +245,13 @@
         });
         return Promise.all(Array.from(need, load)).then(() => {
           mark("post");
-          var facetFiles = {};
-          meta.facets.forEach(f => { facetFiles[f] = cache["v/" + f]; });
-          var r = evaluate(clauses, fnames, filters, facetFiles);
+          var r = evaluate(clauses, fnames, filters);
           mark("eval");
           // round 3 starts now, before the facet counts are made
           phase = 3;
           r.top(upto || PAGE).forEach(fragment);
           mark("top");
-          if (wantFacets) r.facets = useFc ? precounted(clauses[0].alts[0]) : counts(r, fnames, filters, facetFiles);
+          if (wantFacets) r.facets = useFc ? precounted(clauses[0].alts[0]) : counts(r, filters);
           return r;
         });
       });
@@ -332,10 +330,10 @@
     }
     return out;
   }
-  function evaluate(clauses, fnames, filters, facetFiles, full) {
+  function evaluate(clauses, fnames, filters, full) {
     var one = !full && single(clauses, fnames), whole = null;
     if (one) {
-      var all = () => whole || (whole = evaluate(clauses, fnames, filters, facetFiles, true));
+      var all = () => whole || (whole = evaluate(clauses, fnames, filters, true));
       return { total: one.n, forms: one.forms, facets: null, all: all,
                top: k => k > one.ranked.length ? all().top(k) : one.ranked.slice(0, k) };
     }
@@ -371,7 +369,7 @@
       }
     });
     fnames.forEach(f => {
-      var row = (facetFiles[f] || []).find(r => r[0] === filters[f]);
+      var row = (cache["v/" + f] || []).find(r => r[0] === filters[f]);
       // overlay docs number after the main ones
       var ds = OV && Array.from(row ? docsOf(entry(row)) : []).concat(OV.docs(f, filters[f]));
       use(OV ? { n: ds.length, ds: ds, w: 0 } : row && setSrc(entry(row), 0));
@@ -417,13 +415,13 @@
     return { total: total, top: top, forms: forms, facets: null, docs: docs };
   }
   /* every facet value's count among the hits */
-  function counts(res, fnames, filters, facetFiles) {
+  function counts(res, filters) {
     if (res.all) res = res.all();
     if (!res.docs) return null;
     var out = {}, hits = new Uint8Array(meta.n), on = d => hits[d] === 1;
     res.docs.forEach(d => { hits[d] = 1; });
     meta.facets.forEach(f => {
-      var rowsF = (facetFiles[f] || []).map(r => {
+      var rowsF = (cache["v/" + f] || []).map(r => {
         var ds = docsOf(entry(r)), k = 0, i;
         for (i = 0; i < ds.length; i++) if (hits[ds[i]]) k++;
         if (OV) k += OV.docs(f, r[0]).filter(on).length;
