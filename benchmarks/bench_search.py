@@ -270,6 +270,18 @@ def grow_overlay(letters_pickle: Path, count: int, site: Path, ix: Path) -> dict
             "o_bytes": sum(p.stat().st_size for p in (site / "search" / "o").rglob("*.js"))}
 
 
+def cpu_probe() -> float:
+    """Seconds for a fixed pure-Python loop (best of 3): how fast this machine's cores are right
+    now.  The shared 2-core machines here run the same code up to ~2x slower at some hours, and
+    cold query times follow; the probe is printed beside them so runs can be compared."""
+    best = float("inf")
+    for _ in range(3):
+        t = time.perf_counter()
+        sum(range(10**7))
+        best = min(best, time.perf_counter() - t)
+    return round(best, 3)
+
+
 BENCH_PAGE_SCRIPT = """<script>
 addEventListener("load", () => setTimeout(() => {
   window.benchRun(JSON.parse(decodeURIComponent(location.hash.slice(1)))).then(r => {
@@ -353,6 +365,7 @@ def main() -> int:
         if a.overlay:
             out["overlay"] = grow_overlay(a.letters, a.overlay, site, a.work / "ix")
     out["load_avg"] = [round(x, 2) for x in os.getloadavg()]
+    out["cpu_probe_s"] = cpu_probe()
     cpu0 = resource.getrusage(resource.RUSAGE_CHILDREN)
 
     with socket.socket() as s:
@@ -409,6 +422,7 @@ def main() -> int:
     cpu1 = resource.getrusage(resource.RUSAGE_CHILDREN)  # the http server and the browser (once they ended)
     out["queries_cpu_s_children"] = round(cpu1.ru_utime + cpu1.ru_stime - cpu0.ru_utime - cpu0.ru_stime, 1)
     out["load_avg_after"] = [round(x, 2) for x in os.getloadavg()]
+    out["cpu_probe_s_after"] = cpu_probe()
     print(json.dumps(out, indent=1))
     return 0
 
