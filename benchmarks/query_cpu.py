@@ -17,14 +17,12 @@ from __future__ import annotations
 import argparse
 import collections
 import os
-import socket
 import statistics
-import subprocess
-import sys
 import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
+import static_server  # benchmarks/: the script's own folder is on sys.path
+
 HZ = os.sysconf("SC_CLK_TCK")
 
 
@@ -70,12 +68,7 @@ def main() -> int:
     from playwright.sync_api import sync_playwright
 
     filters = dict(f.split("=", 1) for f in a.filter)
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
-    srv = subprocess.Popen([sys.executable, str(ROOT / "benchmarks" / "static_server.py"), str(port), str(a.site)],
-                           stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    time.sleep(1)
+    srv, port = static_server.start(a.site)
     cpu: collections.Counter[str] = collections.Counter()
     times: list[tuple[float, float]] = []
     try:

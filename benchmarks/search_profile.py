@@ -22,14 +22,13 @@ import argparse
 import collections
 import json
 import os
-import socket
 import statistics
-import subprocess
 import sys
 import tempfile
-import time
 from pathlib import Path
 from typing import Any
+
+import static_server  # benchmarks/: the script's own folder is on sys.path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -59,12 +58,7 @@ def main() -> int:
 
     clients = [Path(c) for c in a.client.split(",")]
     filters = dict(f.split("=", 1) for f in a.filter)
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
-    srv = subprocess.Popen([sys.executable, str(ROOT / "benchmarks" / "static_server.py"), str(port), str(a.site)],
-                           stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    time.sleep(1)
+    srv, port = static_server.start(a.site)
     runs: dict[Path, list[tuple[float, float]]] = collections.defaultdict(list)
     phases: dict[Path, list[dict[str, float]]] = collections.defaultdict(list)
     self_ms: dict[Path, collections.Counter[str]] = collections.defaultdict(collections.Counter)

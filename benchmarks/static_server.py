@@ -21,7 +21,9 @@ from __future__ import annotations
 import asyncio
 import mimetypes
 import socket
+import subprocess
 import sys
+import time
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
@@ -76,6 +78,19 @@ async def serve(port: int, root: Path) -> None:
     server = await asyncio.start_server(lambda r, w: _handle(r, w, root), "127.0.0.1", port)
     async with server:
         await server.serve_forever()
+
+
+def start(directory: Path, capture: bool = False) -> tuple[subprocess.Popen[str], int]:
+    """Serve ``directory`` from this script in a child process on a free localhost port; returns
+    the process and the port.  ``capture``: the child's standard output (the ``/__result``
+    reports) is a pipe, else discarded."""
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    srv = subprocess.Popen([sys.executable, str(Path(__file__).resolve()), str(port), str(directory)],
+                           stdout=subprocess.PIPE if capture else subprocess.DEVNULL, stderr=subprocess.DEVNULL, text=True)
+    time.sleep(1)
+    return srv, port
 
 
 if __name__ == "__main__":
