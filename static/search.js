@@ -377,7 +377,7 @@
     if (!srcs.length && !none) return { total: 0, top: () => [], forms: forms, facets: null, docs: null };
     // the smallest listed clause's letters, or the set bits of every bitmap ANDed when no list is
     // smaller than a bitmap; kept where every other clause has them (smallest first)
-    var docs = [], by = n => srcs.filter(s => !s.by === !n).sort((a, b) => a.n - b.n), lists = by(0), maps = by(1);
+    var fewest = (a, b) => a.n - b.n, lists = srcs.filter(s => !s.by).sort(fewest), maps = srcs.filter(s => s.by).sort(fewest), docs = [];
     if (!none) {
       if (lists.length && (!maps.length || lists[0].n <= maps[0].n)) docs = lists.shift().ds;
       else {
