@@ -27,13 +27,14 @@ import json
 import os
 import resource
 import shutil
-import socket
 import subprocess
 import sys
 import time
 from pathlib import Path
 from types import SimpleNamespace
 from typing import Any
+
+import static_server  # benchmarks/: the script's own folder is on sys.path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -368,18 +369,11 @@ def main() -> int:
     out["cpu_probe_s"] = cpu_probe()
     cpu0 = resource.getrusage(resource.RUSAGE_CHILDREN)
 
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
-    if a.server == "http.server":
-        cmd = [sys.executable, "-m", "http.server", str(port), "--bind", "127.0.0.1", "--directory", str(site)]
-    else:  # HTTP/1.1 keep-alive, like any real static host (see static_server.py)
-        cmd = [sys.executable, str(ROOT / "benchmarks" / "static_server.py"), str(port), str(site)]
     out["server"] = a.server
     if a.no_devtools and a.server != "keepalive":
         ap.error("--no-devtools needs the keep-alive server (its /__result endpoint)")
-    srv = subprocess.Popen(cmd, stdout=subprocess.PIPE if a.no_devtools else subprocess.DEVNULL, stderr=subprocess.DEVNULL, text=True)
-    time.sleep(1)
+    # HTTP/1.1 keep-alive by default, like any real static host (see static_server.py)
+    srv, port = static_server.start(site, capture=bool(a.no_devtools), http_server=a.server == "http.server")
     try:
         if a.no_devtools:
             picked = [(l, t, f, False) for l, t, f in QUERIES if not a.only or l in a.only]

@@ -80,15 +80,17 @@ async def serve(port: int, root: Path) -> None:
         await server.serve_forever()
 
 
-def start(directory: Path, capture: bool = False) -> tuple[subprocess.Popen[str], int]:
+def start(directory: Path, capture: bool = False, http_server: bool = False) -> tuple[subprocess.Popen[str], int]:
     """Serve ``directory`` from this script in a child process on a free localhost port; returns
     the process and the port.  ``capture``: the child's standard output (the ``/__result``
-    reports) is a pipe, else discarded."""
+    reports) is a pipe, else discarded.  ``http_server``: Python's ``http.server`` instead
+    (HTTP/1.0, a connection per request; no ``/__result``)."""
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
-    srv = subprocess.Popen([sys.executable, str(Path(__file__).resolve()), str(port), str(directory)],
-                           stdout=subprocess.PIPE if capture else subprocess.DEVNULL, stderr=subprocess.DEVNULL, text=True)
+    cmd = ([sys.executable, "-m", "http.server", str(port), "--bind", "127.0.0.1", "--directory", str(directory)] if http_server
+           else [sys.executable, str(Path(__file__).resolve()), str(port), str(directory)])
+    srv = subprocess.Popen(cmd, stdout=subprocess.PIPE if capture else subprocess.DEVNULL, stderr=subprocess.DEVNULL, text=True)
     time.sleep(1)
     return srv, port
 
